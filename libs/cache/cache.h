@@ -1,0 +1,64 @@
+#ifndef COALITION_LIBS_CACHE_CACHE_H_
+#define COALITION_LIBS_CACHE_CACHE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace coalition::cache {
+
+// Cache-aside for what is worth caching (DESIGN.md "Cache"): calls to other services,
+// aggregates, PostgreSQL reads. Never in front of an indexed SQLite point read.
+//
+// The cache fails open: when Redis is down, hung or slow, GetOrLoad calls `load` after a short
+// timeout and succeeds; Invalidate never fails the write that called it.
+class Cache {
+ public:
+  virtual ~Cache() = default;
+
+  // The cached value of `key`, or `load()`'s result, which is then stored for `ttl` plus a
+  // random jitter of up to 10%. Concurrent misses of one key in this process share one load
+  // (single flight). Load errors are returned and never cached.
+  virtual absl::StatusOr<std::string> GetOrLoad(
+      absl::string_view key, absl::Duration ttl,
+      absl::FunctionRef<absl::StatusOr<std::string>()> load) = 0;
+
+  // Called after a write has committed to the store. Afterwards no reader sees the value from
+  // before the write, even one whose load raced with the write.
+  virtual void Invalidate(absl::string_view key) = 0;
+};
+
+struct RedisOptions {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  absl::Duration connect_timeout = absl::Milliseconds(100);
+  absl::Duration command_timeout = absl::Milliseconds(50);
+  // After a failure, Redis is skipped for this long before it is tried again.
+  absl::Duration retry_after_failure = absl::Seconds(1);
+  int max_idle_connections = 8;
+  // Prefixed to every key, e.g. "membership:"; services share one Redis.
+  std::string key_prefix;
+  // hit/miss/error/latency metrics; may be null.
+  std::shared_ptr<prometheus::Registry> registry;
+};
+
+// A cache in Redis through hiredis.
+std::unique_ptr<Cache> NewRedisCache(const RedisOptions& options);
+
+// No cache at all (no --redis given): every read loads. Still single-flights concurrent loads.
+std::unique_ptr<Cache> NewPassThroughCache();
+
+// "HOST:PORT" to options, INVALID_ARGUMENT on `field` otherwise.
+absl::StatusOr<RedisOptions> ParseRedisAddress(absl::string_view address, absl::string_view field);
+
+}  // namespace coalition::cache
+
+#endif  // COALITION_LIBS_CACHE_CACHE_H_

@@ -1,0 +1,48 @@
+#ifndef COALITION_LIBS_STORAGE_PLATFORM_TABLES_H_
+#define COALITION_LIBS_STORAGE_PLATFORM_TABLES_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "coalition/common/v1/common.pb.h"
+#include "libs/storage/database.h"
+
+// Tables every service's store has, created by OpenDatabase: request-id records for idempotent
+// creates, the audit log, and the store's own secrets.
+namespace coalition::storage {
+
+// AIP-155. Looks up a create already done under `request_id` for `method` in `network`;
+// returns the name of the resource it created, or nullopt.
+absl::StatusOr<std::optional<std::string>> FindRequest(Session& session, absl::string_view network,
+                                                      absl::string_view method,
+                                                      absl::string_view request_id);
+
+// Records, in the same transaction as the create, that `request_id` created `resource`.
+absl::Status RecordRequest(Session& session, absl::string_view network, absl::string_view method,
+                           absl::string_view request_id, absl::string_view resource,
+                           absl::Time now);
+
+// Appends one audit event; its name is assigned here (networks/{n}/auditEvents/{id}).
+absl::Status AppendAuditEvent(Session& session, absl::string_view network,
+                              const coalition::common::v1::AuditEvent& event);
+
+struct AuditPage {
+  std::vector<coalition::common::v1::AuditEvent> events;
+  std::string last_key;  // empty when there is no further page
+};
+// Newest first. `after_key` is the last_key of the previous page ("" for the first).
+absl::StatusOr<AuditPage> ListAuditEvents(Session& session, absl::string_view network,
+                                          absl::string_view resource_prefix,
+                                          absl::string_view after_key, int page_size);
+
+// A random secret of the store, made on first use and the same for every replica sharing the
+// store (the page-token key). `purpose` names it.
+absl::StatusOr<std::string> StoreSecret(Database& db, absl::string_view purpose);
+
+}  // namespace coalition::storage
+
+#endif  // COALITION_LIBS_STORAGE_PLATFORM_TABLES_H_
