@@ -24,8 +24,7 @@ absl::Status InvalidArgumentWith(const std::vector<FieldViolation>& violations) 
     absl::StrAppend(&message, message.empty() ? "" : "; ", v.field, ": ", v.description);
   }
   absl::Status status = absl::InvalidArgumentError(message);
-  status.SetPayload(kBadRequestTypeUrl,
-                    absl::Cord(ToBadRequest(violations).SerializeAsString()));
+  status.SetPayload(kBadRequestTypeUrl, absl::Cord(ToBadRequest(violations).SerializeAsString()));
   return status;
 }
 

@@ -59,9 +59,9 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 #define COALITION_STATUS_CONCAT_INNER_(a, b) a##b
 #define COALITION_STATUS_CONCAT_(a, b) COALITION_STATUS_CONCAT_INNER_(a, b)
 
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::absl::Status status_macro_ = (expr);     \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::absl::Status status_macro_ = (expr);         \
     if (!status_macro_.ok()) return status_macro_; \
   } while (0)
 

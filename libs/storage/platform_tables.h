@@ -18,8 +18,8 @@ namespace coalition::storage {
 // AIP-155. Looks up a create already done under `request_id` for `method` in `network`;
 // returns the name of the resource it created, or nullopt.
 absl::StatusOr<std::optional<std::string>> FindRequest(Session& session, absl::string_view network,
-                                                      absl::string_view method,
-                                                      absl::string_view request_id);
+                                                       absl::string_view method,
+                                                       absl::string_view request_id);
 
 // Records, in the same transaction as the create, that `request_id` created `resource`.
 absl::Status RecordRequest(Session& session, absl::string_view network, absl::string_view method,
