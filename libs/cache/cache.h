@@ -13,6 +13,10 @@ namespace prometheus {
 class Registry;
 }
 
+namespace coalition {
+class Clock;
+}
+
 namespace coalition::cache {
 
 // Cache-aside for what is worth caching (DESIGN.md "Cache"): calls to other services,
@@ -48,6 +52,14 @@ struct RedisOptions {
   std::string key_prefix;
   // hit/miss/error/latency metrics; may be null.
   std::shared_ptr<prometheus::Registry> registry;
+  // How long an invalidation keeps readers from filling a key: it must outlast the slowest
+  // load that started before the write (docs/cache.md, "The remaining window").
+  absl::Duration tombstone_ttl = absl::Seconds(2);
+  // Invalidations that could not reach Redis, kept until written; beyond this many the cache
+  // stops using Redis until it has swept every key under key_prefix.
+  int max_pending_invalidations = 10000;
+  // Drives the retry_after_failure circuit; null means the system clock. Not owned.
+  const coalition::Clock* clock = nullptr;
 };
 
 // A cache in Redis through hiredis.

@@ -15,6 +15,14 @@
 // creates, the audit log, and the store's own secrets.
 namespace coalition::storage {
 
+// The migration component of the tables below.
+inline constexpr absl::string_view kPlatformComponent = "platform";
+
+// The platform's own migrations, which OpenDatabase applies. Portable SQL, like every service's.
+const std::vector<Migration>& PlatformMigrations();
+
+// `network` is the network id ("n" in networks/{n}) everywhere below.
+
 // AIP-155. Looks up a create already done under `request_id` for `method` in `network`;
 // returns the name of the resource it created, or nullopt.
 absl::StatusOr<std::optional<std::string>> FindRequest(Session& session, absl::string_view network,
@@ -22,19 +30,27 @@ absl::StatusOr<std::optional<std::string>> FindRequest(Session& session, absl::s
                                                        absl::string_view request_id);
 
 // Records, in the same transaction as the create, that `request_id` created `resource`.
+// ALREADY_EXISTS when a concurrent call recorded it first; the caller's retry then finds it.
 absl::Status RecordRequest(Session& session, absl::string_view network, absl::string_view method,
                            absl::string_view request_id, absl::string_view resource,
                            absl::Time now);
 
-// Appends one audit event; its name is assigned here (networks/{n}/auditEvents/{id}).
+// Appends one audit event; its name is assigned here (networks/{n}/auditEvents/{id}), and
+// ids sort by event time. The event's time must be set (from the caller's injected clock).
 absl::Status AppendAuditEvent(Session& session, absl::string_view network,
                               const coalition::common::v1::AuditEvent& event);
+
+inline constexpr int kDefaultAuditPageSize = 50;
+inline constexpr int kMaxAuditPageSize = 1000;
 
 struct AuditPage {
   std::vector<coalition::common::v1::AuditEvent> events;
   std::string last_key;  // empty when there is no further page
 };
 // Newest first. `after_key` is the last_key of the previous page ("" for the first).
+// `resource_prefix` ("" for all) keeps events on that resource and the resources under it:
+// "networks/a/coalitions/b" matches ".../coalitions/b/meetings/m" but not ".../coalitions/bc".
+// `page_size` <= 0 means kDefaultAuditPageSize; it is capped at kMaxAuditPageSize.
 absl::StatusOr<AuditPage> ListAuditEvents(Session& session, absl::string_view network,
                                           absl::string_view resource_prefix,
                                           absl::string_view after_key, int page_size);

@@ -1,0 +1,92 @@
+#include "libs/auth/caller.h"
+
+#include <algorithm>
+
+#include <grpcpp/server_context.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace coalition::auth {
+namespace {
+
+using coalition::common::v1::ROLE_CONVENER;
+using coalition::common::v1::ROLE_MEMBER;
+using coalition::common::v1::ROLE_NETWORK_ADMIN;
+using coalition::common::v1::ROLE_OPERATOR;
+using coalition::common::v1::ROLE_SERVICE_ACCOUNT;
+
+absl::Status Denied(absl::string_view what) {
+  return absl::PermissionDeniedError(absl::StrCat("the caller's key may not ", what));
+}
+
+}  // namespace
+
+bool Caller::HasCoalition(absl::string_view coalition_id) const {
+  return std::find(coalition_ids.begin(), coalition_ids.end(), coalition_id) !=
+         coalition_ids.end();
+}
+
+absl::StatusOr<std::string> BearerSecret(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find("authorization");
+  if (it == metadata.end()) {
+    return absl::UnauthenticatedError("missing \"authorization: Bearer <api key>\" metadata");
+  }
+  absl::string_view value(it->second.data(), it->second.size());
+  constexpr absl::string_view kBearer = "bearer ";
+  if (value.size() <= kBearer.size() ||
+      !absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
+    return absl::UnauthenticatedError("authorization metadata must be \"Bearer <api key>\"");
+  }
+  return std::string(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
+}
+
+absl::StatusOr<Caller> AuthenticateCall(Authenticator& authenticator,
+                                        const grpc::ServerContextBase& context) {
+  absl::StatusOr<std::string> secret = BearerSecret(context);
+  if (!secret.ok()) return secret.status();
+  return authenticator.Authenticate(*secret);
+}
+
+absl::Status Authorize(const Caller& caller, Access access, absl::string_view network_id,
+                       absl::string_view coalition_id) {
+  if (caller.IsPlatformAdmin()) return absl::OkStatus();
+  if (access == Access::kPlatform) return Denied("manage networks");
+  if (caller.network_id != network_id) return Denied("see another network");
+  const bool admin = caller.role == ROLE_NETWORK_ADMIN;
+  const bool in_scope = caller.HasCoalition(coalition_id);
+  switch (access) {
+    case Access::kReadNetwork:
+      return absl::OkStatus();
+    case Access::kReadDirectory:
+      if (caller.role != ROLE_MEMBER) return absl::OkStatus();
+      return Denied("list the network's people and organizations");
+    case Access::kWriteDirectory:
+      if (admin || caller.role == ROLE_CONVENER) return absl::OkStatus();
+      return Denied("change people or organizations");
+    case Access::kReadCoalition:
+      if (admin || caller.role == ROLE_OPERATOR || caller.role == ROLE_SERVICE_ACCOUNT) {
+        return absl::OkStatus();
+      }
+      if ((caller.role == ROLE_CONVENER || caller.role == ROLE_MEMBER) && in_scope) {
+        return absl::OkStatus();
+      }
+      return Denied("read this coalition");
+    case Access::kWriteCoalition:
+      if (admin || (caller.role == ROLE_CONVENER && in_scope)) return absl::OkStatus();
+      return Denied("change this coalition");
+    case Access::kServiceCall:
+      if (admin || caller.role == ROLE_SERVICE_ACCOUNT) return absl::OkStatus();
+      return Denied("call service methods");
+    case Access::kAdminNetwork:
+      if (admin) return absl::OkStatus();
+      return Denied("administer the network");
+    case Access::kPlatform:
+      break;
+  }
+  return Denied("do this");
+}
+
+}  // namespace coalition::auth

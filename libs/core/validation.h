@@ -1,0 +1,33 @@
+#ifndef COALITION_LIBS_CORE_VALIDATION_H_
+#define COALITION_LIBS_CORE_VALIDATION_H_
+
+#include <cstddef>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "libs/core/status.h"
+
+// Checks shared by every service's request validation. Each adds a violation naming the field.
+namespace coalition {
+
+inline constexpr size_t kMaxNameLength = 200;    // display names, metrics, titles
+inline constexpr size_t kMaxTextLength = 4000;   // notes, sentences, minutes paragraphs
+inline constexpr size_t kMaxRequestIdLength = 100;
+
+// Length in characters (UTF-8 code points); proto3 has already checked the encoding.
+size_t Utf8Length(absl::string_view text);
+
+void RequireText(FieldViolations& v, std::string field, absl::string_view value,
+                 size_t max_length);
+void LimitText(FieldViolations& v, std::string field, absl::string_view value, size_t max_length);
+void LimitItems(FieldViolations& v, std::string field, int count, int max_count);
+// Empty is allowed (no request id); otherwise printable ASCII up to kMaxRequestIdLength.
+void CheckRequestId(FieldViolations& v, absl::string_view request_id);
+
+bool IsValidEmail(absl::string_view email);
+// Two-letter USPS codes of the states, DC and the territories and freely associated states.
+bool IsUsJurisdictionCode(absl::string_view code);
+
+}  // namespace coalition
+
+#endif  // COALITION_LIBS_CORE_VALIDATION_H_

@@ -1,0 +1,140 @@
+#include "libs/server/call_context.h"
+
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/synchronization/mutex.h"
+#include "libs/core/ids.h"
+#include "libs/telemetry/log.h"
+
+namespace coalition::server {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+using grpc::experimental::Interceptor;
+using grpc::experimental::InterceptorBatchMethods;
+using grpc::experimental::ServerRpcInfo;
+
+constexpr size_t kMaxRequestIdLength = 128;
+
+struct CallEntry {
+  const void* owner;  // the interceptor that registered it
+  std::string method;
+  std::string request_id;
+};
+
+// gRPC gives a handler no way to read its own method name, and the request id must be the one
+// the interceptor echoed, so both are looked up by server context while the call lasts.
+class CallTable {
+ public:
+  static CallTable& Get() {
+    static CallTable* table = new CallTable();
+    return *table;
+  }
+
+  void Put(const grpc::ServerContextBase* ctx, CallEntry entry) {
+    absl::MutexLock lock(&mu_);
+    calls_[ctx] = std::move(entry);
+  }
+
+  // A context's address may be reused by a later call before an earlier interceptor is gone,
+  // so only the interceptor that registered an entry may remove it.
+  void Remove(const grpc::ServerContextBase* ctx, const void* owner) {
+    absl::MutexLock lock(&mu_);
+    auto it = calls_.find(ctx);
+    if (it != calls_.end() && it->second.owner == owner) calls_.erase(it);
+  }
+
+  bool Find(const grpc::ServerContextBase* ctx, CallEntry* out) {
+    absl::MutexLock lock(&mu_);
+    auto it = calls_.find(ctx);
+    if (it == calls_.end()) return false;
+    *out = it->second;
+    return true;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<const grpc::ServerContextBase*, CallEntry> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+std::string UsableRequestIdIn(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& client_metadata) {
+  auto it = client_metadata.find(kRequestIdKey);
+  if (it == client_metadata.end()) return "";
+  absl::string_view id(it->second.data(), it->second.size());
+  return IsUsableRequestId(id) ? std::string(id) : "";
+}
+
+class CallContextInterceptor final : public Interceptor {
+ public:
+  explicit CallContextInterceptor(ServerRpcInfo* info) : info_(info) {}
+
+  ~CallContextInterceptor() override {
+    if (registered_) CallTable::Get().Remove(info_->server_context(), this);
+  }
+
+  void Intercept(InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      std::string id = UsableRequestIdIn(*methods->GetRecvInitialMetadata());
+      if (id.empty()) id = NewRequestId();
+      grpc::ServerContextBase* ctx = info_->server_context();
+      // The handler has not run yet, so nothing else touches the context's metadata.
+      ctx->AddInitialMetadata(kRequestIdKey, id);
+      CallTable::Get().Put(ctx, {this, info_->method() == nullptr ? "" : info_->method(), id});
+      registered_ = true;
+    }
+    methods->Proceed();
+  }
+
+ private:
+  ServerRpcInfo* info_;
+  bool registered_ = false;
+};
+
+class CallContextInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  Interceptor* CreateServerInterceptor(ServerRpcInfo* info) override {
+    return new CallContextInterceptor(info);
+  }
+};
+
+}  // namespace
+
+bool IsUsableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_' && c != '.' && c != ':') return false;
+  }
+  return true;
+}
+
+std::string NewRequestId() { return NewResourceId(); }
+
+std::string ClientRequestId(const grpc::ServerContextBase& ctx) {
+  return UsableRequestIdIn(ctx.client_metadata());
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewCallContextInterceptorFactory() {
+  return std::make_unique<CallContextInterceptorFactory>();
+}
+
+std::string RequestIdOf(const grpc::ServerContextBase* ctx) {
+  CallEntry entry;
+  if (CallTable::Get().Find(ctx, &entry)) return entry.request_id;
+  std::string id = ClientRequestId(*ctx);
+  // Inside FinishUnary's body on a server without the interceptor, the id it made up.
+  return id.empty() ? std::string(telemetry::CurrentRequestId()) : id;
+}
+
+std::string MethodOf(const grpc::ServerContextBase* ctx) {
+  CallEntry entry;
+  if (CallTable::Get().Find(ctx, &entry)) return entry.method;
+  return "";
+}
+
+}  // namespace coalition::server

@@ -1,0 +1,278 @@
+#include "services/membership/domain/validation.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/core/validation.h"
+#include "services/membership/domain/names.h"
+
+namespace coalition::membership {
+namespace {
+
+std::string F(absl::string_view prefix, absl::string_view field) {
+  return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
+}
+
+template <typename Enum>
+void RequireEnum(FieldViolations& v, std::string field, Enum value,
+                 bool (*is_valid)(int)) {
+  if (static_cast<int>(value) == 0) {
+    v.Add(std::move(field), "is required");
+  } else if (!is_valid(static_cast<int>(value))) {
+    v.Add(std::move(field), "is not a known value");
+  }
+}
+
+void CheckStateCode(FieldViolations& v, std::string field, absl::string_view code,
+                    bool required) {
+  if (code.empty()) {
+    if (required) v.Add(std::move(field), "is required");
+    return;
+  }
+  if (!IsUsJurisdictionCode(code)) {
+    v.Add(std::move(field), "must be a two-letter US state or territory code, e.g. \"VA\"");
+  }
+}
+
+// A reference to a resource of `collection` in the same network; empty allowed unless required.
+void CheckNetworkRef(FieldViolations& v, std::string field, absl::string_view name,
+                     absl::string_view network_id, absl::string_view collection) {
+  if (name.empty()) return;
+  auto parsed = ParseNetworkChild(collection, name, field);
+  if (!parsed.ok()) {
+    v.Add(field, absl::StrCat("must look like \"networks/{network}/", collection, "/{id}\""));
+  } else if (parsed->network != network_id) {
+    v.Add(field, "must be in the same network");
+  }
+}
+
+}  // namespace
+
+std::string NormalizeEmail(absl::string_view email) {
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
+}
+
+absl::Status ValidateNetwork(const v1::Network& network, absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), network.display_name(), kMaxNameLength);
+  if (network.states().empty()) v.Add(F(prefix, "states"), "must name at least one state");
+  LimitItems(v, F(prefix, "states"), network.states_size(), kMaxNetworkStates);
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < network.states_size(); ++i) {
+    const std::string field = absl::StrCat(F(prefix, "states"), "[", i, "]");
+    CheckStateCode(v, field, network.states(i), true);
+    if (!seen.insert(network.states(i)).second) v.Add(field, "is listed twice");
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidateApiKey(const v1::ApiKey& key, absl::string_view network_id,
+                            absl::string_view prefix) {
+  using coalition::common::v1::Role;
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), key.display_name(), kMaxNameLength);
+  RequireEnum(v, F(prefix, "role"), key.role(), &coalition::common::v1::Role_IsValid);
+  LimitItems(v, F(prefix, "coalitions"), key.coalitions_size(), kMaxKeyCoalitions);
+  const bool scoped = key.role() == coalition::common::v1::ROLE_CONVENER ||
+                      key.role() == coalition::common::v1::ROLE_MEMBER;
+  if (scoped && key.coalitions().empty()) {
+    v.Add(F(prefix, "coalitions"), "must name the coalitions a convener or member key acts in");
+  }
+  if (!scoped && !key.coalitions().empty()) {
+    v.Add(F(prefix, "coalitions"), "is only for convener and member keys");
+  }
+  for (int i = 0; i < key.coalitions_size(); ++i) {
+    const std::string field = absl::StrCat(F(prefix, "coalitions"), "[", i, "]");
+    auto parsed = ParseCoalitionName(key.coalitions(i), field);
+    if (!parsed.ok()) {
+      v.Add(field, "must look like \"networks/{network}/coalitions/{coalition}\"");
+    } else if (parsed->network != network_id) {
+      v.Add(field, "must be in the key's network");
+    }
+  }
+  if (key.role() == coalition::common::v1::ROLE_MEMBER && key.person().empty()) {
+    v.Add(F(prefix, "person"), "is required for a member key");
+  }
+  CheckNetworkRef(v, F(prefix, "person"), key.person(), network_id, "people");
+  return v.ToStatus();
+}
+
+absl::Status ValidateCoalition(const v1::Coalition& coalition, const v1::Network& network,
+                               absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), coalition.display_name(), kMaxNameLength);
+  CheckStateCode(v, F(prefix, "state"), coalition.state(), true);
+  if (!coalition.state().empty() && IsUsJurisdictionCode(coalition.state())) {
+    bool covered = false;
+    for (const auto& s : network.states()) covered |= s == coalition.state();
+    if (!covered) v.Add(F(prefix, "state"), "must be one of the network's states");
+  }
+  LimitText(v, F(prefix, "region"), coalition.region(), kMaxNameLength);
+  if (!v1::CoalitionStatus_IsValid(coalition.status())) {
+    v.Add(F(prefix, "status"), "is not a known value");
+  }
+  const auto& s = coalition.organizing_sentence();
+  const std::string sp = F(prefix, "organizing_sentence");
+  LimitText(v, F(sp, "constituency"), s.constituency(), kMaxTextLength);
+  LimitText(v, F(sp, "what"), s.what(), kMaxTextLength);
+  LimitText(v, F(sp, "urgent_challenge"), s.urgent_challenge(), kMaxTextLength);
+  LimitText(v, F(sp, "motivating_vision"), s.motivating_vision(), kMaxTextLength);
+  LimitText(v, F(sp, "plausible_path"), s.plausible_path(), kMaxTextLength);
+  LimitText(v, F(sp, "strategy"), s.strategy(), kMaxTextLength);
+  return v.ToStatus();
+}
+
+absl::Status ValidateAim(const v1::MeasurableAim& aim, absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "metric"), aim.metric(), kMaxNameLength);
+  LimitText(v, F(prefix, "unit"), aim.unit(), 40);
+  if (aim.target() == aim.baseline()) {
+    v.Add(F(prefix, "target"), "must differ from the baseline");
+  }
+  for (double x : {aim.baseline(), aim.target(), aim.current_value()}) {
+    if (!std::isfinite(x)) {
+      v.Add(F(prefix, "baseline"), "baseline, target and current_value must be finite numbers");
+      break;
+    }
+  }
+  if (aim.has_due_date() && !IsValidDate(aim.due_date())) {
+    v.Add(F(prefix, "due_date"), "must be a real calendar date");
+  }
+  return v.ToStatus();
+}
+
+absl::Status ValidatePerson(const v1::Person& person, absl::string_view network_id,
+                            absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), person.display_name(), kMaxNameLength);
+  if (!person.email().empty() && !IsValidEmail(NormalizeEmail(person.email()))) {
+    v.Add(F(prefix, "email"), "must be a valid email address");
+  }
+  LimitText(v, F(prefix, "phone"), person.phone(), 40);
+  RequireEnum(v, F(prefix, "stakeholder_type"), person.stakeholder_type(),
+              &v1::StakeholderType_IsValid);
+  CheckNetworkRef(v, F(prefix, "organization"), person.organization(), network_id,
+                  "organizations");
+  CheckStateCode(v, F(prefix, "state"), person.state(), false);
+  return v.ToStatus();
+}
+
+absl::Status ValidateOrganization(const v1::Organization& organization,
+                                  absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), organization.display_name(), kMaxNameLength);
+  RequireEnum(v, F(prefix, "stakeholder_type"), organization.stakeholder_type(),
+              &v1::StakeholderType_IsValid);
+  CheckStateCode(v, F(prefix, "state"), organization.state(), false);
+  LimitText(v, F(prefix, "website"), organization.website(), 300);
+  return v.ToStatus();
+}
+
+absl::Status ValidateNewMembership(const v1::Membership& membership,
+                                   absl::string_view network_id, absl::string_view prefix) {
+  FieldViolations v;
+  const std::string field = F(prefix, "member");
+  if (membership.member().empty()) {
+    v.Add(field, "is required: a person or an organization of the network");
+  } else {
+    auto person = ParseNetworkChild("people", membership.member(), field);
+    auto organization = ParseNetworkChild("organizations", membership.member(), field);
+    if (!person.ok() && !organization.ok()) {
+      v.Add(field, "must be networks/{network}/people/{id} or networks/{network}/organizations/{id}");
+    } else if ((person.ok() ? person->network : organization->network) != network_id) {
+      v.Add(field, "must be in the coalition's network");
+    }
+  }
+  RequireEnum(v, F(prefix, "role"), membership.role(), &v1::MembershipRole_IsValid);
+  return v.ToStatus();
+}
+
+absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
+                           absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), actor.display_name(), kMaxNameLength);
+  if (!actor.person().empty() && !actor.organization().empty()) {
+    v.Add(F(prefix, "organization"), "an actor is a person or an organization, not both");
+  }
+  CheckNetworkRef(v, F(prefix, "person"), actor.person(), network_id, "people");
+  CheckNetworkRef(v, F(prefix, "organization"), actor.organization(), network_id,
+                  "organizations");
+  RequireEnum(v, F(prefix, "category"), actor.category(), &v1::ActorCategory_IsValid);
+  LimitItems(v, F(prefix, "interests"), actor.interests_size(), kMaxActorInterests);
+  for (int i = 0; i < actor.interests_size(); ++i) {
+    RequireText(v, absl::StrCat(F(prefix, "interests"), "[", i, "]"), actor.interests(i),
+                kMaxNameLength);
+  }
+  absl::flat_hash_set<int> resources;
+  for (int i = 0; i < actor.resources_size(); ++i) {
+    const std::string field = absl::StrCat(F(prefix, "resources"), "[", i, "]");
+    if (actor.resources(i) == v1::ACTOR_RESOURCE_UNSPECIFIED ||
+        !v1::ActorResource_IsValid(actor.resources(i))) {
+      v.Add(field, "is not a known resource");
+    } else if (!resources.insert(actor.resources(i)).second) {
+      v.Add(field, "is listed twice");
+    }
+  }
+  if (!v1::TieStrength_IsValid(actor.tie_strength())) {
+    v.Add(F(prefix, "tie_strength"), "is not a known value");
+  }
+  if (actor.influence() < 0 || actor.influence() > 5) {
+    v.Add(F(prefix, "influence"), "must be from 1 (little) to 5 (decisive), or 0 if unknown");
+  }
+  LimitText(v, F(prefix, "notes"), actor.notes(), kMaxTextLength);
+  return v.ToStatus();
+}
+
+absl::Status ValidateTeam(const v1::Team& team, absl::string_view network_id,
+                          absl::string_view coalition_id, absl::string_view prefix) {
+  FieldViolations v;
+  RequireText(v, F(prefix, "display_name"), team.display_name(), kMaxNameLength);
+  LimitText(v, F(prefix, "purpose"), team.purpose(), kMaxTextLength);
+  if (!team.parent_team().empty()) {
+    auto parent = ParseCoalitionChild("teams", team.parent_team(), F(prefix, "parent_team"));
+    if (!parent.ok()) {
+      v.Add(F(prefix, "parent_team"),
+            "must look like \"networks/{network}/coalitions/{coalition}/teams/{team}\"");
+    } else if (parent->network != network_id || parent->coalition != coalition_id) {
+      v.Add(F(prefix, "parent_team"), "must be a team of the same coalition");
+    }
+  }
+  for (const char* list : {"leads", "members"}) {
+    const auto& people = std::string(list) == "leads" ? team.leads() : team.members();
+    LimitItems(v, F(prefix, list), people.size(), kMaxTeamPeople);
+    absl::flat_hash_set<std::string> seen;
+    for (int i = 0; i < people.size(); ++i) {
+      const std::string field = absl::StrCat(F(prefix, list), "[", i, "]");
+      if (people[i].empty()) {
+        v.Add(field, "must name a person");
+        continue;
+      }
+      CheckNetworkRef(v, field, people[i], network_id, "people");
+      if (!seen.insert(people[i]).second) v.Add(field, "is listed twice");
+    }
+  }
+  return v.ToStatus();
+}
+
+std::vector<std::string> ValidateRosterRow(const v1::RosterRow& row) {
+  FieldViolations v;
+  RequireText(v, "display_name", row.display_name(), kMaxNameLength);
+  if (row.email().empty()) {
+    v.Add("email", "is required: rows are matched to people by email");
+  } else if (!IsValidEmail(NormalizeEmail(row.email()))) {
+    v.Add("email", "must be a valid email address");
+  }
+  RequireEnum(v, "stakeholder_type", row.stakeholder_type(), &v1::StakeholderType_IsValid);
+  LimitText(v, "organization_name", row.organization_name(), kMaxNameLength);
+  RequireEnum(v, "role", row.role(), &v1::MembershipRole_IsValid);
+  LimitText(v, "phone", row.phone(), 40);
+  std::vector<std::string> out;
+  for (const FieldViolation& violation : v.violations()) {
+    out.push_back(absl::StrCat(violation.field, ": ", violation.description));
+  }
+  return out;
+}
+
+}  // namespace coalition::membership

@@ -1,0 +1,48 @@
+#ifndef COALITION_SERVICES_MEMBERSHIP_DOMAIN_VALIDATION_H_
+#define COALITION_SERVICES_MEMBERSHIP_DOMAIN_VALIDATION_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "coalition/membership/v1/membership_service.pb.h"
+
+// Request validation of the membership service: pure functions that name every bad field,
+// prefixed with the request field that holds the resource (e.g. "coalition.display_name").
+namespace coalition::membership {
+
+namespace v1 = ::coalition::membership::v1;
+
+inline constexpr int kMaxNetworkStates = 60;
+inline constexpr int kMaxKeyCoalitions = 200;
+inline constexpr int kMaxActorInterests = 50;
+inline constexpr int kMaxTeamPeople = 500;
+inline constexpr int kMaxBatchGet = 500;
+inline constexpr int kMaxRosterRows = 20000;
+
+absl::Status ValidateNetwork(const v1::Network& network, absl::string_view prefix);
+absl::Status ValidateApiKey(const v1::ApiKey& key, absl::string_view network_id,
+                            absl::string_view prefix);
+absl::Status ValidateCoalition(const v1::Coalition& coalition, const v1::Network& network,
+                               absl::string_view prefix);
+absl::Status ValidateAim(const v1::MeasurableAim& aim, absl::string_view prefix);
+absl::Status ValidatePerson(const v1::Person& person, absl::string_view network_id,
+                            absl::string_view prefix);
+absl::Status ValidateOrganization(const v1::Organization& organization, absl::string_view prefix);
+absl::Status ValidateNewMembership(const v1::Membership& membership,
+                                   absl::string_view network_id, absl::string_view prefix);
+absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
+                           absl::string_view prefix);
+// Checks the team's own fields; membership of leads and members is checked against the store.
+absl::Status ValidateTeam(const v1::Team& team, absl::string_view network_id,
+                          absl::string_view coalition_id, absl::string_view prefix);
+// One roster row: the problems as "field: description", empty when the row is valid.
+std::vector<std::string> ValidateRosterRow(const v1::RosterRow& row);
+
+// Emails are unique per network regardless of case.
+std::string NormalizeEmail(absl::string_view email);
+
+}  // namespace coalition::membership
+
+#endif  // COALITION_SERVICES_MEMBERSHIP_DOMAIN_VALIDATION_H_

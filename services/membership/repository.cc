@@ -1,0 +1,687 @@
+#include "services/membership/repository.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/core/etag.h"
+#include "libs/core/proto_body.h"
+#include "libs/core/status.h"
+#include "services/membership/domain/names.h"
+#include "services/membership/domain/validation.h"
+
+namespace coalition::membership {
+namespace {
+
+using storage::Null;
+using storage::Row;
+using storage::Value;
+
+// Every table leads with network_id, so a network can move to its own database or shard.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE networks (
+  network_id TEXT NOT NULL PRIMARY KEY,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE TABLE api_keys (
+  network_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  secret_hash TEXT NOT NULL UNIQUE,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, id)
+);
+CREATE TABLE coalitions (
+  network_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  state_code TEXT NOT NULL,
+  region TEXT NOT NULL,
+  status BIGINT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, id)
+);
+CREATE TABLE aims (
+  network_id TEXT NOT NULL,
+  coalition_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, coalition_id, id)
+);
+CREATE TABLE people (
+  network_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  email_key TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  stakeholder_type BIGINT NOT NULL,
+  organization_id TEXT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, id)
+);
+CREATE UNIQUE INDEX people_email ON people (network_id, email_key) WHERE email_key <> '';
+CREATE TABLE organizations (
+  network_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name_key TEXT NOT NULL,
+  stakeholder_type BIGINT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, id)
+);
+CREATE INDEX organizations_name ON organizations (network_id, name_key);
+CREATE TABLE memberships (
+  network_id TEXT NOT NULL,
+  coalition_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  member TEXT NOT NULL,
+  state BIGINT NOT NULL,
+  role BIGINT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, coalition_id, id),
+  UNIQUE (network_id, coalition_id, member)
+);
+CREATE INDEX memberships_member ON memberships (network_id, member);
+CREATE TABLE actors (
+  network_id TEXT NOT NULL,
+  coalition_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  category BIGINT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, coalition_id, id)
+);
+CREATE TABLE actor_revisions (
+  network_id TEXT NOT NULL,
+  coalition_id TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, coalition_id, actor_id, revision)
+);
+CREATE TABLE teams (
+  network_id TEXT NOT NULL,
+  coalition_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  parent_team TEXT NOT NULL,
+  revision BIGINT NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (network_id, coalition_id, id)
+)
+)sql";
+
+// What differs between the tables of resources that live under a coalition.
+template <typename T>
+struct ChildTable;
+template <>
+struct ChildTable<v1::MeasurableAim> {
+  static constexpr const char* kTable = "aims";
+  static std::vector<std::pair<std::string, Value>> Columns(const v1::MeasurableAim&) {
+    return {};
+  }
+};
+template <>
+struct ChildTable<v1::Actor> {
+  static constexpr const char* kTable = "actors";
+  static std::vector<std::pair<std::string, Value>> Columns(const v1::Actor& a) {
+    return {{"category", int64_t{a.category()}}};
+  }
+};
+template <>
+struct ChildTable<v1::Team> {
+  static constexpr const char* kTable = "teams";
+  static std::vector<std::pair<std::string, Value>> Columns(const v1::Team& t) {
+    return {{"parent_team", t.parent_team()}};
+  }
+};
+template <>
+struct ChildTable<v1::Membership> {
+  static constexpr const char* kTable = "memberships";
+  static std::vector<std::pair<std::string, Value>> Columns(const v1::Membership& m) {
+    return {{"member", m.member()}, {"state", int64_t{m.state()}}, {"role", int64_t{m.role()}}};
+  }
+};
+
+template <typename T>
+absl::StatusOr<T> Decode(const std::string& body) {
+  T resource;
+  RETURN_IF_ERROR(DecodeBody(body, &resource));
+  return resource;
+}
+
+// Rows are (revision, body); the etag is derived from the name and revision.
+template <typename T>
+absl::StatusOr<Stored<T>> DecodeStored(const Row& row) {
+  ASSIGN_OR_RETURN(T resource, Decode<T>(row.Text(1)));
+  const int64_t revision = row.Int(0);
+  resource.set_etag(EtagFor(resource.name(), revision));
+  return Stored<T>{std::move(resource), revision};
+}
+
+template <typename T>
+absl::StatusOr<std::optional<Stored<T>>> FirstStored(const std::vector<Row>& rows) {
+  if (rows.empty()) return std::optional<Stored<T>>();
+  ASSIGN_OR_RETURN(Stored<T> stored, DecodeStored<T>(rows[0]));
+  return std::optional<Stored<T>>(std::move(stored));
+}
+
+// Keyset pages: rows are (revision, body, id) ordered by id; one row past the page tells
+// whether another page follows.
+template <typename T>
+absl::StatusOr<Page<T>> ToPage(const std::vector<Row>& rows, int page_size) {
+  Page<T> page;
+  for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
+    ASSIGN_OR_RETURN(Stored<T> stored, DecodeStored<T>(rows[i]));
+    page.items.push_back(std::move(stored.resource));
+  }
+  if (static_cast<int>(rows.size()) > page_size) page.last_key = rows[page_size - 1].Text(2);
+  return page;
+}
+
+// The body without its etag: the etag is computed on read, never stored.
+template <typename T>
+std::string StoredBody(const T& resource) {
+  T copy = resource;
+  copy.clear_etag();
+  return EncodeBody(copy);
+}
+
+std::string LikeContains(absl::string_view text) {
+  std::string pattern = "%";
+  for (char c : absl::AsciiStrToLower(text)) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  pattern.push_back('%');
+  return pattern;
+}
+
+absl::Status ExpectOneRow(absl::StatusOr<int64_t> changed, absl::string_view what) {
+  if (!changed.ok()) return changed.status();
+  if (*changed != 1) {
+    return absl::AbortedError(absl::StrCat(what, " changed during the update; retry"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<storage::Migration>& MembershipMigrations() {
+  static const auto* const kMigrations = new std::vector<storage::Migration>{
+      {1, "networks, keys, coalitions, aims, people, organizations, memberships, actors, teams",
+       kSchemaV1},
+  };
+  return *kMigrations;
+}
+
+absl::Status MembershipRepository::InsertNetwork(Session& s, const std::string& id,
+                                                 const v1::Network& network) {
+  return s.Execute("INSERT INTO networks (network_id, revision, body) VALUES (?, 1, ?)",
+                   {id, StoredBody(network)})
+      .status();
+}
+
+absl::StatusOr<std::optional<Stored<v1::Network>>> MembershipRepository::GetNetwork(
+    Session& s, const std::string& id) {
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query("SELECT revision, body FROM networks WHERE network_id = ?", {id}));
+  return FirstStored<v1::Network>(rows);
+}
+
+absl::Status MembershipRepository::UpdateNetwork(Session& s, const std::string& id,
+                                                 const v1::Network& network, int64_t revision) {
+  return ExpectOneRow(
+      s.Execute("UPDATE networks SET revision = revision + 1, body = ? "
+                "WHERE network_id = ? AND revision = ?",
+                {StoredBody(network), id, revision}),
+      "the network");
+}
+
+absl::StatusOr<Page<v1::Network>> MembershipRepository::ListNetworks(
+    Session& s, const ListQuery& q, const std::string& only_network) {
+  std::string sql = "SELECT revision, body, network_id FROM networks WHERE network_id > ?";
+  std::vector<Value> params = {q.after_key};
+  if (!only_network.empty()) {
+    sql += " AND network_id = ?";
+    params.push_back(only_network);
+  }
+  sql += " ORDER BY network_id LIMIT ?";
+  params.push_back(int64_t{q.page_size + 1});
+  ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+  return ToPage<v1::Network>(rows, q.page_size);
+}
+
+absl::Status MembershipRepository::InsertApiKey(Session& s, const std::string& network,
+                                                const std::string& id,
+                                                const std::string& secret_hash,
+                                                const v1::ApiKey& key) {
+  return s.Execute("INSERT INTO api_keys (network_id, id, secret_hash, body) VALUES (?, ?, ?, ?)",
+                   {network, id, secret_hash, EncodeBody(key)})
+      .status();
+}
+
+absl::StatusOr<std::optional<StoredApiKey>> MembershipRepository::FindApiKeyByHash(
+    Session& s, const std::string& secret_hash) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT network_id, body FROM api_keys "
+                                      "WHERE secret_hash = ?",
+                                      {secret_hash}));
+  if (rows.empty()) return std::optional<StoredApiKey>();
+  ASSIGN_OR_RETURN(v1::ApiKey key, Decode<v1::ApiKey>(rows[0].Text(1)));
+  return std::optional<StoredApiKey>(StoredApiKey{std::move(key), rows[0].Text(0)});
+}
+
+absl::StatusOr<std::optional<v1::ApiKey>> MembershipRepository::GetApiKey(
+    Session& s, const std::string& network, const std::string& id) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT body FROM api_keys WHERE network_id = ? AND id = ?",
+                                      {network, id}));
+  if (rows.empty()) return std::optional<v1::ApiKey>();
+  ASSIGN_OR_RETURN(v1::ApiKey key, Decode<v1::ApiKey>(rows[0].Text(0)));
+  return std::optional<v1::ApiKey>(std::move(key));
+}
+
+absl::Status MembershipRepository::UpdateApiKey(Session& s, const std::string& network,
+                                                const std::string& id, const v1::ApiKey& key) {
+  return ExpectOneRow(s.Execute("UPDATE api_keys SET body = ? WHERE network_id = ? AND id = ?",
+                                {EncodeBody(key), network, id}),
+                      "the API key");
+}
+
+absl::StatusOr<Page<v1::ApiKey>> MembershipRepository::ListApiKeys(Session& s,
+                                                                   const std::string& network,
+                                                                   const ListQuery& q) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 0, body, id FROM api_keys "
+                                      "WHERE network_id = ? AND id > ? ORDER BY id LIMIT ?",
+                                      {network, q.after_key, int64_t{q.page_size + 1}}));
+  Page<v1::ApiKey> page;
+  for (size_t i = 0; i < rows.size() && static_cast<int>(i) < q.page_size; ++i) {
+    ASSIGN_OR_RETURN(v1::ApiKey key, Decode<v1::ApiKey>(rows[i].Text(1)));
+    page.items.push_back(std::move(key));
+  }
+  if (static_cast<int>(rows.size()) > q.page_size) page.last_key = rows[q.page_size - 1].Text(2);
+  return page;
+}
+
+absl::Status MembershipRepository::InsertCoalition(Session& s, const std::string& network,
+                                                   const std::string& id,
+                                                   const v1::Coalition& c) {
+  return s.Execute("INSERT INTO coalitions (network_id, id, state_code, region, status, revision, "
+                   "body) VALUES (?, ?, ?, ?, ?, 1, ?)",
+                   {network, id, c.state(), c.region(), int64_t{c.status()}, StoredBody(c)})
+      .status();
+}
+
+absl::StatusOr<std::optional<Stored<v1::Coalition>>> MembershipRepository::GetCoalition(
+    Session& s, const std::string& network, const std::string& id) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM coalitions "
+                                      "WHERE network_id = ? AND id = ?",
+                                      {network, id}));
+  return FirstStored<v1::Coalition>(rows);
+}
+
+absl::Status MembershipRepository::UpdateCoalition(Session& s, const std::string& network,
+                                                   const std::string& id, const v1::Coalition& c,
+                                                   int64_t revision) {
+  return ExpectOneRow(
+      s.Execute("UPDATE coalitions SET state_code = ?, region = ?, status = ?, "
+                "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? AND revision = ?",
+                {c.state(), c.region(), int64_t{c.status()}, StoredBody(c), network, id, revision}),
+      "the coalition");
+}
+
+absl::StatusOr<Page<v1::Coalition>> MembershipRepository::ListCoalitions(
+    Session& s, const std::string& network, const v1::ListCoalitionsRequest& filter,
+    const std::vector<std::string>* only_ids, const ListQuery& q) {
+  std::string sql = "SELECT revision, body, id FROM coalitions WHERE network_id = ? AND id > ?";
+  std::vector<Value> params = {network, q.after_key};
+  if (!filter.state().empty()) {
+    sql += " AND state_code = ?";
+    params.push_back(filter.state());
+  }
+  if (!filter.region().empty()) {
+    sql += " AND region = ?";
+    params.push_back(filter.region());
+  }
+  if (filter.status() != v1::COALITION_STATUS_UNSPECIFIED) {
+    sql += " AND status = ?";
+    params.push_back(int64_t{filter.status()});
+  }
+  if (only_ids != nullptr) {
+    if (only_ids->empty()) return Page<v1::Coalition>();
+    sql += " AND id IN (";
+    for (size_t i = 0; i < only_ids->size(); ++i) {
+      sql += i == 0 ? "?" : ", ?";
+      params.push_back((*only_ids)[i]);
+    }
+    sql += ")";
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(int64_t{q.page_size + 1});
+  ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+  return ToPage<v1::Coalition>(rows, q.page_size);
+}
+
+template <typename T>
+absl::Status MembershipRepository::InsertChild(Session& s, const std::string& network,
+                                               const std::string& coalition,
+                                               const std::string& id, const T& resource) {
+  std::vector<std::string> columns = {"network_id", "coalition_id", "id", "revision", "body"};
+  std::vector<Value> params = {network, coalition, id, int64_t{1}, StoredBody(resource)};
+  for (auto& [column, value] : ChildTable<T>::Columns(resource)) {
+    columns.push_back(column);
+    params.push_back(value);
+  }
+  std::string placeholders = "?";
+  for (size_t i = 1; i < columns.size(); ++i) placeholders += ", ?";
+  return s
+      .Execute(absl::StrCat("INSERT INTO ", ChildTable<T>::kTable, " (",
+                            absl::StrJoin(columns, ", "), ") VALUES (", placeholders, ")"),
+               params)
+      .status();
+}
+
+template <typename T>
+absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild(
+    Session& s, const std::string& network, const std::string& coalition, const std::string& id) {
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query(absl::StrCat("SELECT revision, body FROM ", ChildTable<T>::kTable,
+                                        " WHERE network_id = ? AND coalition_id = ? AND id = ?"),
+                           {network, coalition, id}));
+  return FirstStored<T>(rows);
+}
+
+template <typename T>
+absl::Status MembershipRepository::UpdateChild(Session& s, const std::string& network,
+                                               const std::string& coalition,
+                                               const std::string& id, const T& resource,
+                                               int64_t revision) {
+  std::string sets = "revision = revision + 1, body = ?";
+  std::vector<Value> params = {StoredBody(resource)};
+  for (auto& [column, value] : ChildTable<T>::Columns(resource)) {
+    absl::StrAppend(&sets, ", ", column, " = ?");
+    params.push_back(value);
+  }
+  params.insert(params.end(), {network, coalition, id, revision});
+  return ExpectOneRow(
+      s.Execute(absl::StrCat("UPDATE ", ChildTable<T>::kTable, " SET ", sets,
+                             " WHERE network_id = ? AND coalition_id = ? AND id = ? "
+                             "AND revision = ?"),
+                params),
+      resource.GetDescriptor()->name());
+}
+
+template <typename T>
+absl::Status MembershipRepository::DeleteChild(Session& s, const std::string& network,
+                                               const std::string& coalition,
+                                               const std::string& id) {
+  return s
+      .Execute(absl::StrCat("DELETE FROM ", ChildTable<T>::kTable,
+                            " WHERE network_id = ? AND coalition_id = ? AND id = ?"),
+               {network, coalition, id})
+      .status();
+}
+
+template <typename T>
+absl::StatusOr<Page<T>> MembershipRepository::ListChildren(
+    Session& s, const std::string& network, const std::string& coalition,
+    const std::vector<std::pair<std::string, Value>>& filters, const ListQuery& q) {
+  std::string sql = absl::StrCat("SELECT revision, body, id FROM ", ChildTable<T>::kTable,
+                                 " WHERE network_id = ? AND coalition_id = ? AND id > ?");
+  std::vector<Value> params = {network, coalition, q.after_key};
+  for (const auto& [column, value] : filters) {
+    absl::StrAppend(&sql, " AND ", column, " = ?");
+    params.push_back(value);
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(int64_t{q.page_size + 1});
+  ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+  return ToPage<T>(rows, q.page_size);
+}
+
+template <typename T>
+absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren(Session& s,
+                                                                 const std::string& network,
+                                                                 const std::string& coalition) {
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query(absl::StrCat("SELECT revision, body FROM ", ChildTable<T>::kTable,
+                                        " WHERE network_id = ? AND coalition_id = ? ORDER BY id"),
+                           {network, coalition}));
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    ASSIGN_OR_RETURN(Stored<T> stored, DecodeStored<T>(row));
+    out.push_back(std::move(stored.resource));
+  }
+  return out;
+}
+
+#define COALITION_INSTANTIATE_CHILD(T)                                                          \
+  template absl::Status MembershipRepository::InsertChild<T>(                                  \
+      Session&, const std::string&, const std::string&, const std::string&, const T&);         \
+  template absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild<T>(         \
+      Session&, const std::string&, const std::string&, const std::string&);                   \
+  template absl::Status MembershipRepository::UpdateChild<T>(                                  \
+      Session&, const std::string&, const std::string&, const std::string&, const T&, int64_t); \
+  template absl::Status MembershipRepository::DeleteChild<T>(                                  \
+      Session&, const std::string&, const std::string&, const std::string&);                   \
+  template absl::StatusOr<Page<T>> MembershipRepository::ListChildren<T>(                      \
+      Session&, const std::string&, const std::string&,                                        \
+      const std::vector<std::pair<std::string, Value>>&, const ListQuery&);                    \
+  template absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren<T>(                \
+      Session&, const std::string&, const std::string&);
+
+COALITION_INSTANTIATE_CHILD(v1::MeasurableAim)
+COALITION_INSTANTIATE_CHILD(v1::Actor)
+COALITION_INSTANTIATE_CHILD(v1::Team)
+COALITION_INSTANTIATE_CHILD(v1::Membership)
+#undef COALITION_INSTANTIATE_CHILD
+
+absl::StatusOr<std::optional<Stored<v1::Membership>>> MembershipRepository::FindMembershipOf(
+    Session& s, const std::string& network, const std::string& coalition,
+    const std::string& member) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM memberships "
+                                      "WHERE network_id = ? AND coalition_id = ? AND member = ?",
+                                      {network, coalition, member}));
+  return FirstStored<v1::Membership>(rows);
+}
+
+absl::StatusOr<std::vector<v1::Membership>> MembershipRepository::MembershipsOfMember(
+    Session& s, const std::string& network, const std::string& member) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM memberships "
+                                      "WHERE network_id = ? AND member = ? ORDER BY coalition_id",
+                                      {network, member}));
+  std::vector<v1::Membership> out;
+  for (const Row& row : rows) {
+    ASSIGN_OR_RETURN(Stored<v1::Membership> stored, DecodeStored<v1::Membership>(row));
+    out.push_back(std::move(stored.resource));
+  }
+  return out;
+}
+
+absl::StatusOr<bool> MembershipRepository::MemberHasMemberships(Session& s,
+                                                                const std::string& network,
+                                                                const std::string& member) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM memberships WHERE network_id = ? AND "
+                                      "member = ? LIMIT 1",
+                                      {network, member}));
+  return !rows.empty();
+}
+
+absl::Status MembershipRepository::InsertActorRevision(Session& s, const std::string& network,
+                                                       const std::string& coalition,
+                                                       const std::string& actor,
+                                                       const v1::ActorRevision& revision) {
+  return s
+      .Execute("INSERT INTO actor_revisions (network_id, coalition_id, actor_id, revision, body) "
+               "VALUES (?, ?, ?, ?, ?)",
+               {network, coalition, actor, revision.revision(), EncodeBody(revision)})
+      .status();
+}
+
+absl::StatusOr<Page<v1::ActorRevision>> MembershipRepository::ListActorRevisions(
+    Session& s, const std::string& network, const std::string& coalition,
+    const std::string& actor, const ListQuery& q) {
+  int64_t after = 0;
+  if (!q.after_key.empty() && !absl::SimpleAtoi(q.after_key, &after)) {
+    return InvalidField("page_token", "is not a token this list returned");
+  }
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM actor_revisions "
+                                      "WHERE network_id = ? AND coalition_id = ? AND actor_id = ? "
+                                      "AND revision > ? ORDER BY revision LIMIT ?",
+                                      {network, coalition, actor, after,
+                                       int64_t{q.page_size + 1}}));
+  Page<v1::ActorRevision> page;
+  for (size_t i = 0; i < rows.size() && static_cast<int>(i) < q.page_size; ++i) {
+    ASSIGN_OR_RETURN(v1::ActorRevision revision, Decode<v1::ActorRevision>(rows[i].Text(1)));
+    page.items.push_back(std::move(revision));
+  }
+  if (static_cast<int>(rows.size()) > q.page_size) {
+    page.last_key = absl::StrCat(rows[q.page_size - 1].Int(0));
+  }
+  return page;
+}
+
+absl::Status MembershipRepository::InsertPerson(Session& s, const std::string& network,
+                                                const std::string& id, const v1::Person& p) {
+  return s
+      .Execute("INSERT INTO people (network_id, id, email_key, name_key, stakeholder_type, "
+               "organization_id, revision, body) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+               {network, id, NormalizeEmail(p.email()), absl::AsciiStrToLower(p.display_name()),
+                int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p)})
+      .status();
+}
+
+absl::StatusOr<std::optional<Stored<v1::Person>>> MembershipRepository::GetPerson(
+    Session& s, const std::string& network, const std::string& id) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM people "
+                                      "WHERE network_id = ? AND id = ?",
+                                      {network, id}));
+  return FirstStored<v1::Person>(rows);
+}
+
+absl::StatusOr<std::optional<Stored<v1::Person>>> MembershipRepository::FindPersonByEmail(
+    Session& s, const std::string& network, const std::string& email) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM people "
+                                      "WHERE network_id = ? AND email_key = ?",
+                                      {network, NormalizeEmail(email)}));
+  return FirstStored<v1::Person>(rows);
+}
+
+absl::Status MembershipRepository::UpdatePerson(Session& s, const std::string& network,
+                                                const std::string& id, const v1::Person& p,
+                                                int64_t revision) {
+  return ExpectOneRow(
+      s.Execute("UPDATE people SET email_key = ?, name_key = ?, stakeholder_type = ?, "
+                "organization_id = ?, revision = revision + 1, body = ? "
+                "WHERE network_id = ? AND id = ? AND revision = ?",
+                {NormalizeEmail(p.email()), absl::AsciiStrToLower(p.display_name()),
+                 int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p), network, id,
+                 revision}),
+      "the person");
+}
+
+absl::Status MembershipRepository::DeletePerson(Session& s, const std::string& network,
+                                                const std::string& id) {
+  return s.Execute("DELETE FROM people WHERE network_id = ? AND id = ?", {network, id}).status();
+}
+
+absl::StatusOr<Page<v1::Person>> MembershipRepository::ListPeople(Session& s,
+                                                                  const std::string& network,
+                                                                  const PeopleFilter& filter,
+                                                                  const ListQuery& q) {
+  std::string sql = "SELECT revision, body, id FROM people WHERE network_id = ? AND id > ?";
+  std::vector<Value> params = {network, q.after_key};
+  if (!filter.name_contains.empty()) {
+    sql += " AND name_key LIKE ? ESCAPE '\\'";
+    params.push_back(LikeContains(filter.name_contains));
+  }
+  if (!filter.email.empty()) {
+    sql += " AND email_key = ?";
+    params.push_back(NormalizeEmail(filter.email));
+  }
+  if (filter.stakeholder_type != v1::STAKEHOLDER_TYPE_UNSPECIFIED) {
+    sql += " AND stakeholder_type = ?";
+    params.push_back(int64_t{filter.stakeholder_type});
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(int64_t{q.page_size + 1});
+  ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+  return ToPage<v1::Person>(rows, q.page_size);
+}
+
+absl::Status MembershipRepository::InsertOrganization(Session& s, const std::string& network,
+                                                      const std::string& id,
+                                                      const v1::Organization& o) {
+  return s
+      .Execute("INSERT INTO organizations (network_id, id, name_key, stakeholder_type, revision, "
+               "body) VALUES (?, ?, ?, ?, 1, ?)",
+               {network, id, absl::AsciiStrToLower(o.display_name()),
+                int64_t{o.stakeholder_type()}, StoredBody(o)})
+      .status();
+}
+
+absl::StatusOr<std::optional<Stored<v1::Organization>>> MembershipRepository::GetOrganization(
+    Session& s, const std::string& network, const std::string& id) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM organizations "
+                                      "WHERE network_id = ? AND id = ?",
+                                      {network, id}));
+  return FirstStored<v1::Organization>(rows);
+}
+
+absl::StatusOr<std::optional<Stored<v1::Organization>>>
+MembershipRepository::FindOrganizationByName(Session& s, const std::string& network,
+                                             const std::string& display_name) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM organizations "
+                                      "WHERE network_id = ? AND name_key = ? ORDER BY id LIMIT 1",
+                                      {network, absl::AsciiStrToLower(display_name)}));
+  return FirstStored<v1::Organization>(rows);
+}
+
+absl::Status MembershipRepository::UpdateOrganization(Session& s, const std::string& network,
+                                                      const std::string& id,
+                                                      const v1::Organization& o,
+                                                      int64_t revision) {
+  return ExpectOneRow(
+      s.Execute("UPDATE organizations SET name_key = ?, stakeholder_type = ?, "
+                "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? "
+                "AND revision = ?",
+                {absl::AsciiStrToLower(o.display_name()), int64_t{o.stakeholder_type()},
+                 StoredBody(o), network, id, revision}),
+      "the organization");
+}
+
+absl::Status MembershipRepository::DeleteOrganization(Session& s, const std::string& network,
+                                                      const std::string& id) {
+  return s.Execute("DELETE FROM organizations WHERE network_id = ? AND id = ?", {network, id})
+      .status();
+}
+
+absl::StatusOr<bool> MembershipRepository::OrganizationHasPeople(
+    Session& s, const std::string& network, const std::string& organization) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM people WHERE network_id = ? AND "
+                                      "organization_id = ? LIMIT 1",
+                                      {network, organization}));
+  return !rows.empty();
+}
+
+absl::StatusOr<Page<v1::Organization>> MembershipRepository::ListOrganizations(
+    Session& s, const std::string& network, const std::string& name_contains,
+    v1::StakeholderType type, const ListQuery& q) {
+  std::string sql =
+      "SELECT revision, body, id FROM organizations WHERE network_id = ? AND id > ?";
+  std::vector<Value> params = {network, q.after_key};
+  if (!name_contains.empty()) {
+    sql += " AND name_key LIKE ? ESCAPE '\\'";
+    params.push_back(LikeContains(name_contains));
+  }
+  if (type != v1::STAKEHOLDER_TYPE_UNSPECIFIED) {
+    sql += " AND stakeholder_type = ?";
+    params.push_back(int64_t{type});
+  }
+  sql += " ORDER BY id LIMIT ?";
+  params.push_back(int64_t{q.page_size + 1});
+  ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+  return ToPage<v1::Organization>(rows, q.page_size);
+}
+
+}  // namespace coalition::membership
