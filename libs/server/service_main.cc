@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "libs/server/grpc_server.h"
 #include "libs/telemetry/log.h"
 #include "libs/telemetry/metrics_exposer.h"
@@ -66,7 +67,7 @@ class SignalWatcher {
   void Run() {
     bool seen = false;
     while (!stop_.load()) {
-      const timespec wait = {0, 200 * 1000 * 1000};
+      const timespec wait = absl::ToTimespec(absl::Milliseconds(200));
       const int signal = sigtimedwait(&signals_, nullptr, &wait);
       if (signal <= 0) continue;
       const char* name = signal == SIGTERM ? "SIGTERM" : "SIGINT";
@@ -89,9 +90,9 @@ class SignalWatcher {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(const ServiceSpec& spec, const Config& config,
-                                                     std::shared_ptr<prometheus::Registry> registry,
-                                                     Clock* clock) {
+absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(
+    const ServiceSpec& spec, const Config& config,
+    const std::shared_ptr<prometheus::Registry>& registry, Clock* clock) {
   auto runtime = std::make_unique<Runtime>();
   runtime->config = config;
   runtime->registry = registry;

@@ -35,9 +35,9 @@ struct Runtime {
 
 // Opens the store (creating the directory of a sqlite file) and the cache, both reporting to
 // `registry`. The cache's keys are prefixed with "<service>:".
-absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(const ServiceSpec& spec, const Config& config,
-                                                     std::shared_ptr<prometheus::Registry> registry,
-                                                     Clock* clock = SystemClock::Get());
+absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(
+    const ServiceSpec& spec, const Config& config,
+    const std::shared_ptr<prometheus::Registry>& registry, Clock* clock = SystemClock::Get());
 
 using ServiceList = std::vector<std::unique_ptr<grpc::Service>>;
 using ServiceFactory = std::function<absl::StatusOr<ServiceList>(Runtime& runtime)>;

@@ -1,0 +1,80 @@
+#ifndef COALITION_TOOLS_DEMO_DEMO_CATALOG_H_
+#define COALITION_TOOLS_DEMO_DEMO_CATALOG_H_
+
+#include "absl/types/span.h"
+#include "coalition/membership/v1/resources.pb.h"
+
+// The fixed, invented text the demo network is drawn from: names, places, coalition themes.
+// Nothing here names a real person; the towns and organizations are made up.
+namespace coalition::demo {
+
+namespace v1 = ::coalition::membership::v1;
+
+struct StateCatalog {
+  const char* code;       // "VA"
+  const char* area_code;  // for the fictional 555-01xx phone numbers
+  const char* towns[6];
+};
+
+struct OrganizationTemplate {
+  v1::StakeholderType stakeholder_type;
+  const char* name_patterns[3];  // "{town}" is replaced by a town of the organization's state
+};
+
+struct AimTemplate {
+  const char* metric;
+  const char* unit;
+  double baseline;
+  double target;  // below the baseline for aims that go down, e.g. a readmission rate
+};
+
+struct TeamTemplate {
+  const char* display_name;
+  const char* purpose;
+};
+
+// What a coalition organizes around; "{region}" and "{state}" are filled in per coalition.
+struct Theme {
+  const char* key;
+  const char* constituency;
+  const char* what;
+  const char* urgent_challenge;
+  const char* motivating_vision;
+  const char* plausible_path;
+  const char* strategy;
+  AimTemplate aims[3];
+  TeamTemplate teams[4];     // the teams around the leadership team
+  TeamTemplate nested_team;  // a team under the first of them
+};
+
+struct CoalitionTemplate {
+  const char* display_name;
+  const char* state;
+  const char* region;
+  const char* theme;  // a Theme::key
+  v1::CoalitionStatus status;
+};
+
+// A party on a map of actors that is neither a person nor an organization of the network.
+struct OutsideActorTemplate {
+  v1::ActorCategory category;
+  const char* display_name;  // may contain "{region}"
+};
+
+absl::Span<const char* const> FirstNames();
+absl::Span<const char* const> LastNames();
+absl::Span<const StateCatalog> States();
+absl::Span<const OrganizationTemplate> OrganizationTemplates();  // one per stakeholder type
+absl::Span<const Theme> Themes();
+absl::Span<const CoalitionTemplate> CoalitionTemplates();
+absl::Span<const OutsideActorTemplate> OutsideActors();
+// What actors of a category typically care about and bring to the table.
+absl::Span<const char* const> InterestsOf(v1::ActorCategory category);
+absl::Span<const v1::ActorResource> ResourcesOf(v1::ActorCategory category);
+
+// The theme with this key; the catalog's own coalitions only name themes that exist.
+const Theme& ThemeByKey(const char* key);
+
+}  // namespace coalition::demo
+
+#endif  // COALITION_TOOLS_DEMO_DEMO_CATALOG_H_
