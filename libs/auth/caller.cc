@@ -36,11 +36,13 @@ absl::StatusOr<std::string> BearerSecret(const grpc::ServerContextBase& context)
   }
   absl::string_view value(it->second.data(), it->second.size());
   constexpr absl::string_view kBearer = "bearer ";
-  if (value.size() <= kBearer.size() ||
+  if (value.size() < kBearer.size() ||
       !absl::EqualsIgnoreCase(value.substr(0, kBearer.size()), kBearer)) {
     return absl::UnauthenticatedError("authorization metadata must be \"Bearer <api key>\"");
   }
-  return std::string(absl::StripAsciiWhitespace(value.substr(kBearer.size())));
+  const absl::string_view secret = absl::StripAsciiWhitespace(value.substr(kBearer.size()));
+  if (secret.empty()) return absl::UnauthenticatedError("the bearer API key is empty");
+  return std::string(secret);
 }
 
 absl::StatusOr<Caller> AuthenticateCall(Authenticator& authenticator,
@@ -57,11 +59,15 @@ absl::Status Authorize(const Caller& caller, Access access, absl::string_view ne
   if (caller.network_id != network_id) return Denied("see another network");
   const bool admin = caller.role == ROLE_NETWORK_ADMIN;
   const bool in_scope = caller.HasCoalition(coalition_id);
+  // Every case names the roles it allows, so a role this build does not know gets nothing.
+  const bool reader = admin || caller.role == ROLE_CONVENER ||
+                      caller.role == ROLE_SERVICE_ACCOUNT || caller.role == ROLE_OPERATOR;
   switch (access) {
     case Access::kReadNetwork:
-      return absl::OkStatus();
+      if (reader || caller.role == ROLE_MEMBER) return absl::OkStatus();
+      return Denied("read the network");
     case Access::kReadDirectory:
-      if (caller.role != ROLE_MEMBER) return absl::OkStatus();
+      if (reader) return absl::OkStatus();
       return Denied("list the network's people and organizations");
     case Access::kWriteDirectory:
       if (admin || caller.role == ROLE_CONVENER) return absl::OkStatus();

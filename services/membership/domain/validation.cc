@@ -1,5 +1,8 @@
 #include "services/membership/domain/validation.h"
 
+#include <cmath>
+#include <utility>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -131,11 +134,10 @@ absl::Status ValidateAim(const v1::MeasurableAim& aim, absl::string_view prefix)
   if (aim.target() == aim.baseline()) {
     v.Add(F(prefix, "target"), "must differ from the baseline");
   }
-  for (double x : {aim.baseline(), aim.target(), aim.current_value()}) {
-    if (!std::isfinite(x)) {
-      v.Add(F(prefix, "baseline"), "baseline, target and current_value must be finite numbers");
-      break;
-    }
+  const std::pair<const char*, double> numbers[] = {
+      {"baseline", aim.baseline()}, {"target", aim.target()}, {"current_value", aim.current_value()}};
+  for (const auto& [field, value] : numbers) {
+    if (!std::isfinite(value)) v.Add(F(prefix, field), "must be a finite number");
   }
   if (aim.has_due_date() && !IsValidDate(aim.due_date())) {
     v.Add(F(prefix, "due_date"), "must be a real calendar date");
