@@ -10,21 +10,24 @@
 // Checks shared by every service's request validation. Each adds a violation naming the field.
 namespace coalition {
 
-inline constexpr size_t kMaxNameLength = 200;    // display names, metrics, titles
-inline constexpr size_t kMaxTextLength = 4000;   // notes, sentences, minutes paragraphs
+inline constexpr size_t kMaxNameLength = 200;   // display names, metrics, titles
+inline constexpr size_t kMaxTextLength = 4000;  // notes, sentences, minutes paragraphs
 inline constexpr size_t kMaxRequestIdLength = 100;
 
 // Length in characters (UTF-8 code points); proto3 has already checked the encoding.
 size_t Utf8Length(absl::string_view text);
 
-void RequireText(FieldViolations& v, std::string field, absl::string_view value,
-                 size_t max_length);
+void RequireText(FieldViolations& v, std::string field, absl::string_view value, size_t max_length);
 void LimitText(FieldViolations& v, std::string field, absl::string_view value, size_t max_length);
 void LimitItems(FieldViolations& v, std::string field, int count, int max_count);
 // Empty is allowed (no request id); otherwise printable ASCII up to kMaxRequestIdLength.
 void CheckRequestId(FieldViolations& v, absl::string_view request_id);
 
 bool IsValidEmail(absl::string_view email);
+
+// `text` lowercased letter by letter, beyond ASCII too ("Ángela" -> "ángela"), so that name
+// searches ignore case in every language the names come in. Invalid UTF-8 bytes are kept.
+std::string FoldCase(absl::string_view text);
 // Two-letter USPS codes of the states, DC and the territories and freely associated states.
 bool IsUsJurisdictionCode(absl::string_view code);
 

@@ -10,6 +10,7 @@
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "libs/core/validation.h"
 
 namespace coalition::storage {
 namespace {
@@ -93,6 +94,25 @@ absl::Status RecordRequest(Session& session, absl::string_view network, absl::st
           {std::string(network), std::string(method), std::string(request_id),
            std::string(resource), ToUnixMicrosStored(now)})
       .status();
+}
+
+absl::StatusOr<std::string> CreateOnce(Session& session, absl::string_view network,
+                                       absl::string_view method, absl::string_view request_id,
+                                       absl::Time now,
+                                       absl::FunctionRef<absl::StatusOr<std::string>()> create) {
+  FieldViolations violations;
+  CheckRequestId(violations, request_id);
+  RETURN_IF_ERROR(violations.ToStatus());
+  if (!request_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<std::string> done,
+                     FindRequest(session, network, method, request_id));
+    if (done) return *std::move(done);
+  }
+  ASSIGN_OR_RETURN(std::string created, create());
+  if (!request_id.empty()) {
+    RETURN_IF_ERROR(RecordRequest(session, network, method, request_id, created, now));
+  }
+  return created;
 }
 
 absl::Status AppendAuditEvent(Session& session, absl::string_view network,

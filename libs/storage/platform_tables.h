@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -34,6 +35,15 @@ absl::StatusOr<std::optional<std::string>> FindRequest(Session& session, absl::s
 absl::Status RecordRequest(Session& session, absl::string_view network, absl::string_view method,
                            absl::string_view request_id, absl::string_view resource,
                            absl::Time now);
+
+// AIP-155 for a Create, inside its transaction: when `request_id` was seen for `method` in
+// `network`, returns the name of the resource it created; otherwise runs `create` (which
+// returns the new resource's name) and records the id with it. An empty request_id just runs
+// `create`; a malformed one is INVALID_ARGUMENT on request_id.
+absl::StatusOr<std::string> CreateOnce(Session& session, absl::string_view network,
+                                       absl::string_view method, absl::string_view request_id,
+                                       absl::Time now,
+                                       absl::FunctionRef<absl::StatusOr<std::string>()> create);
 
 // Appends one audit event; its name is assigned here (networks/{n}/auditEvents/{id}), and
 // ids sort by event time. The event's time must be set (from the caller's injected clock).

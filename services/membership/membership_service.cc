@@ -68,18 +68,18 @@ std::string NextToken(const PageTokenCodec& codec, absl::string_view query,
 const std::vector<std::string> kNetworkUpdatable = {"display_name", "states"};
 const std::vector<std::string> kCoalitionUpdatable = {"display_name", "state", "region", "status",
                                                       "organizing_sentence"};
-const std::vector<std::string> kAimUpdatable = {"metric", "unit", "baseline", "target",
-                                                "current_value", "due_date"};
-const std::vector<std::string> kPersonUpdatable = {"display_name", "email", "phone",
+const std::vector<std::string> kAimUpdatable = {"metric", "unit",          "baseline",
+                                                "target", "current_value", "due_date"};
+const std::vector<std::string> kPersonUpdatable = {"display_name",     "email",        "phone",
                                                    "stakeholder_type", "organization", "state"};
 const std::vector<std::string> kOrganizationUpdatable = {"display_name", "stakeholder_type",
                                                          "state", "website"};
 const std::vector<std::string> kMembershipUpdatable = {"role"};
-const std::vector<std::string> kActorUpdatable = {"display_name", "person",   "organization",
+const std::vector<std::string> kActorUpdatable = {"display_name", "person",    "organization",
                                                   "category",     "interests", "resources",
                                                   "tie_strength", "influence", "notes"};
-const std::vector<std::string> kTeamUpdatable = {"display_name", "purpose", "parent_team",
-                                                 "leads", "members"};
+const std::vector<std::string> kTeamUpdatable = {"display_name", "purpose", "parent_team", "leads",
+                                                 "members"};
 
 template <typename T>
 void StampCreated(T& resource, const std::string& name, absl::Time now) {
@@ -100,8 +100,7 @@ void SetAimProgress(v1::MeasurableAim& aim) {
 
 }  // namespace
 
-MembershipService::MembershipService(storage::Database& db, cache::Cache& cache,
-                                     const Clock& clock,
+MembershipService::MembershipService(storage::Database& db, cache::Cache& cache, const Clock& clock,
                                      std::unique_ptr<auth::Authenticator> authenticator,
                                      std::string page_token_secret)
     : db_(db),
@@ -137,30 +136,28 @@ absl::Status MembershipService::RequireCoalition(Session& s, const std::string& 
 
 absl::StatusOr<std::vector<v1::Membership>> MembershipService::Roster(
     const std::string& network, const std::string& coalition) {
-  ASSIGN_OR_RETURN(std::string cached,
-                   cache_.GetOrLoad(RosterKey(network, coalition), kRosterTtl,
-                                    [&]() -> absl::StatusOr<std::string> {
-                                      v1::ListMembershipsResponse all;
-                                      RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
-                                        RETURN_IF_ERROR(
-                                            RequireCoalition(s, network, coalition));
-                                        ASSIGN_OR_RETURN(auto memberships,
-                                                         repo_.AllChildren<v1::Membership>(
-                                                             s, network, coalition));
-                                        for (auto& m : memberships) {
-                                          *all.add_memberships() = std::move(m);
-                                        }
-                                        return absl::OkStatus();
-                                      }));
-                                      return all.SerializeAsString();
-                                    }));
+  ASSIGN_OR_RETURN(
+      std::string cached,
+      cache_.GetOrLoad(
+          RosterKey(network, coalition), kRosterTtl, [&]() -> absl::StatusOr<std::string> {
+            v1::ListMembershipsResponse all;
+            RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
+              RETURN_IF_ERROR(RequireCoalition(s, network, coalition));
+              ASSIGN_OR_RETURN(auto memberships,
+                               repo_.AllChildren<v1::Membership>(s, network, coalition));
+              for (auto& m : memberships) {
+                *all.add_memberships() = std::move(m);
+              }
+              return absl::OkStatus();
+            }));
+            return all.SerializeAsString();
+          }));
   v1::ListMembershipsResponse all;
   if (!all.ParseFromString(cached)) return absl::DataLossError("cached roster is unreadable");
   return std::vector<v1::Membership>(all.memberships().begin(), all.memberships().end());
 }
 
-void MembershipService::InvalidateRoster(const std::string& network,
-                                         const std::string& coalition) {
+void MembershipService::InvalidateRoster(const std::string& network, const std::string& coalition) {
   cache_.Invalidate(RosterKey(network, coalition));
 }
 
@@ -172,31 +169,25 @@ MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     RETURN_IF_ERROR(Authorize(caller, Access::kPlatform, ""));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateNetwork(req->network(), "network"));
     return db_.Transact([&](Session& s) -> absl::Status {
       // Networks have no parent: their request ids are kept under the platform ("").
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, "", "CreateNetwork", req->request_id()));
-      if (done) {
-        ASSIGN_OR_RETURN(auto parsed, ParseNetworkName(*done, "name"));
-        ASSIGN_OR_RETURN(auto stored, Found(repo_.GetNetwork(s, parsed.network), *done));
-        *resp = stored.resource;
-        return absl::OkStatus();
-      }
-      const std::string id = NewResourceId();
-      v1::Network network = req->network();
-      StampCreated(network, NetworkName{id}.Name(), clock_.Now());
-      RETURN_IF_ERROR(repo_.InsertNetwork(s, id, network));
-      if (!req->request_id().empty()) {
-        RETURN_IF_ERROR(storage::RecordRequest(s, "", "CreateNetwork", req->request_id(),
-                                               network.name(), clock_.Now()));
-      }
-      RETURN_IF_ERROR(Audit(s, caller, ctx, id, "CreateNetwork", network.name(),
-                            absl::StrCat("created network \"", network.display_name(), "\"")));
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetNetwork(s, id), network.name()));
-      *resp = stored.resource;
+      ASSIGN_OR_RETURN(std::string created,
+                       storage::CreateOnce(
+                           s, "", "CreateNetwork", req->request_id(), clock_.Now(),
+                           [&]() -> absl::StatusOr<std::string> {
+                             const std::string id = NewResourceId();
+                             v1::Network network = req->network();
+                             StampCreated(network, NetworkName{id}.Name(), clock_.Now());
+                             RETURN_IF_ERROR(repo_.InsertNetwork(s, id, network));
+                             RETURN_IF_ERROR(Audit(
+                                 s, caller, ctx, id, "CreateNetwork", network.name(),
+                                 absl::StrCat("created network \"", network.display_name(), "\"")));
+                             return network.name();
+                           }));
+      ASSIGN_OR_RETURN(auto name, ParseNetworkName(created, "name"));
+      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetNetwork(s, name.network), created));
+      *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
   });
@@ -255,15 +246,14 @@ MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
         ASSIGN_OR_RETURN(auto in_state,
                          repo_.ListCoalitions(s, name.network, filter, nullptr, ListQuery{"", 1}));
         if (!in_state.items.empty()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat("network.states: ", state, " still has coalitions, e.g. ",
-                           in_state.items[0].name()));
+          return absl::FailedPreconditionError(absl::StrCat(
+              "network.states: ", state, " still has coalitions, e.g. ", in_state.items[0].name()));
         }
       }
       *network.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(repo_.UpdateNetwork(s, name.network, network, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateNetwork", name.Name(),
-                            "updated the network"));
+      RETURN_IF_ERROR(
+          Audit(s, caller, ctx, name.network, "UpdateNetwork", name.Name(), "updated the network"));
       ASSIGN_OR_RETURN(auto updated, Found(repo_.GetNetwork(s, name.network), name.Name()));
       *resp = std::move(updated.resource);
       return absl::OkStatus();
@@ -280,52 +270,52 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateApiKey(req->api_key(), parent.network, "api_key"));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreateApiKey",
-                                                       req->request_id()));
-      if (done) {
-        // The secret is never stored, so a retry cannot show it again.
-        ASSIGN_OR_RETURN(auto key_name, ParseNetworkChild("apiKeys", *done, "name"));
-        ASSIGN_OR_RETURN(auto key, repo_.GetApiKey(s, parent.network, key_name.id));
-        if (!key) return NotFound(*done);
-        *resp->mutable_api_key() = *key;
-        return absl::OkStatus();
-      }
-      ASSIGN_OR_RETURN(auto network, Found(repo_.GetNetwork(s, parent.network), parent.Name()));
-      for (int i = 0; i < req->api_key().coalitions_size(); ++i) {
-        ASSIGN_OR_RETURN(auto c, ParseCoalitionName(req->api_key().coalitions(i), "coalitions"));
-        ASSIGN_OR_RETURN(auto found, repo_.GetCoalition(s, c.network, c.coalition));
-        if (!found) {
-          return InvalidField(absl::StrCat("api_key.coalitions[", i, "]"), "does not exist");
-        }
-      }
-      if (!req->api_key().person().empty()) {
-        ASSIGN_OR_RETURN(auto p, ParseNetworkChild("people", req->api_key().person(), "person"));
-        ASSIGN_OR_RETURN(auto person, repo_.GetPerson(s, p.network, p.id));
-        if (!person) return InvalidField("api_key.person", "does not exist");
-      }
-      const std::string id = NewResourceId();
-      const std::string secret = auth::NewApiKeySecret();
-      v1::ApiKey key = req->api_key();
-      key.set_name(NetworkChild(parent.network, "apiKeys", id));
-      key.set_state(v1::ApiKey::ACTIVE);
-      *key.mutable_create_time() = ToProtoTimestamp(clock_.Now());
-      key.clear_revoke_time();
-      key.set_key_prefix(auth::ApiKeyPrefix(secret));
-      RETURN_IF_ERROR(
-          repo_.InsertApiKey(s, parent.network, id, auth::HashApiKeySecret(secret), key));
-      if (!req->request_id().empty()) {
-        RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateApiKey",
-                                               req->request_id(), key.name(), clock_.Now()));
-      }
-      RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateApiKey", key.name(),
-                            absl::StrCat("created a ",
-                                         coalition::common::v1::Role_Name(key.role()), " key")));
-      *resp->mutable_api_key() = key;
+      // The secret is never stored, so a retried create cannot show it again.
+      std::string secret;
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateApiKey", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                ASSIGN_OR_RETURN(auto network,
+                                 Found(repo_.GetNetwork(s, parent.network), parent.Name()));
+                for (int i = 0; i < req->api_key().coalitions_size(); ++i) {
+                  ASSIGN_OR_RETURN(auto c,
+                                   ParseCoalitionName(req->api_key().coalitions(i), "coalitions"));
+                  ASSIGN_OR_RETURN(auto found, repo_.GetCoalition(s, c.network, c.coalition));
+                  if (!found) {
+                    return InvalidField(absl::StrCat("api_key.coalitions[", i, "]"),
+                                        "does not exist");
+                  }
+                }
+                if (!req->api_key().person().empty()) {
+                  ASSIGN_OR_RETURN(auto p,
+                                   ParseNetworkChild("people", req->api_key().person(), "person"));
+                  ASSIGN_OR_RETURN(auto person, repo_.GetPerson(s, p.network, p.id));
+                  if (!person) return InvalidField("api_key.person", "does not exist");
+                }
+                const std::string id = NewResourceId();
+                secret = auth::NewApiKeySecret();
+                v1::ApiKey key = req->api_key();
+                key.set_name(NetworkChild(parent.network, "apiKeys", id));
+                key.set_state(v1::ApiKey::ACTIVE);
+                *key.mutable_create_time() = ToProtoTimestamp(clock_.Now());
+                key.clear_revoke_time();
+                key.set_key_prefix(auth::ApiKeyPrefix(secret));
+                RETURN_IF_ERROR(
+                    repo_.InsertApiKey(s, parent.network, id, auth::HashApiKeySecret(secret), key));
+                RETURN_IF_ERROR(
+                    Audit(s, caller, ctx, parent.network, "CreateApiKey", key.name(),
+                          absl::StrCat("created a ", coalition::common::v1::Role_Name(key.role()),
+                                       " key")));
+                return key.name();
+              }));
+      ASSIGN_OR_RETURN(auto key_name, ParseNetworkChild("apiKeys", created, "name"));
+      ASSIGN_OR_RETURN(auto key, repo_.GetApiKey(s, parent.network, key_name.id));
+      if (!key) return NotFound(created);
+      *resp->mutable_api_key() = *std::move(key);
       resp->set_secret(secret);
       return absl::OkStatus();
     });
@@ -388,8 +378,7 @@ MembershipService::Reactor* MembershipService::IntrospectApiKey(
       }
       resp->set_active(stored->key.state() == v1::ApiKey::ACTIVE);
       *resp->mutable_api_key() = stored->key;
-      resp->set_network(stored->network_id.empty() ? ""
-                                                   : NetworkName{stored->network_id}.Name());
+      resp->set_network(stored->network_id.empty() ? "" : NetworkName{stored->network_id}.Name());
       return absl::OkStatus();
     });
   });
@@ -403,36 +392,30 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreateCoalition",
-                                                       req->request_id()));
-      if (done) {
-        ASSIGN_OR_RETURN(auto c, ParseCoalitionName(*done, "name"));
-        ASSIGN_OR_RETURN(auto stored, Found(repo_.GetCoalition(s, c.network, c.coalition), *done));
-        *resp = std::move(stored.resource);
-        return absl::OkStatus();
-      }
-      ASSIGN_OR_RETURN(auto network, Found(repo_.GetNetwork(s, parent.network), parent.Name()));
-      RETURN_IF_ERROR(ValidateCoalition(req->coalition(), network.resource, "coalition"));
-      const std::string id = NewResourceId();
-      v1::Coalition coalition = req->coalition();
-      StampCreated(coalition, CoalitionName{parent.network, id}.Name(), clock_.Now());
-      if (coalition.status() == v1::COALITION_STATUS_UNSPECIFIED) {
-        coalition.set_status(v1::FORMING);
-      }
-      RETURN_IF_ERROR(repo_.InsertCoalition(s, parent.network, id, coalition));
-      if (!req->request_id().empty()) {
-        RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateCoalition",
-                                               req->request_id(), coalition.name(),
-                                               clock_.Now()));
-      }
-      RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateCoalition", coalition.name(),
-                            absl::StrCat("created coalition \"", coalition.display_name(), "\"")));
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateCoalition", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                ASSIGN_OR_RETURN(auto network,
+                                 Found(repo_.GetNetwork(s, parent.network), parent.Name()));
+                RETURN_IF_ERROR(ValidateCoalition(req->coalition(), network.resource, "coalition"));
+                const std::string id = NewResourceId();
+                v1::Coalition coalition = req->coalition();
+                StampCreated(coalition, CoalitionName{parent.network, id}.Name(), clock_.Now());
+                if (coalition.status() == v1::COALITION_STATUS_UNSPECIFIED) {
+                  coalition.set_status(v1::FORMING);
+                }
+                RETURN_IF_ERROR(repo_.InsertCoalition(s, parent.network, id, coalition));
+                RETURN_IF_ERROR(
+                    Audit(s, caller, ctx, parent.network, "CreateCoalition", coalition.name(),
+                          absl::StrCat("created coalition \"", coalition.display_name(), "\"")));
+                return coalition.name();
+              }));
+      ASSIGN_OR_RETURN(auto name, ParseCoalitionName(created, "name"));
       ASSIGN_OR_RETURN(auto stored,
-                       Found(repo_.GetCoalition(s, parent.network, id), coalition.name()));
+                       Found(repo_.GetCoalition(s, name.network, name.coalition), created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -455,8 +438,9 @@ MembershipService::Reactor* MembershipService::GetCoalition(Ctx* ctx,
   });
 }
 
-MembershipService::Reactor* MembershipService::ListCoalitions(
-    Ctx* ctx, const v1::ListCoalitionsRequest* req, v1::ListCoalitionsResponse* resp) {
+MembershipService::Reactor* MembershipService::ListCoalitions(Ctx* ctx,
+                                                              const v1::ListCoalitionsRequest* req,
+                                                              v1::ListCoalitionsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
@@ -476,9 +460,9 @@ MembershipService::Reactor* MembershipService::ListCoalitions(
                      req->status(), "|", scoped ? caller.key : "");
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto page, repo_.ListCoalitions(s, parent.network, *req,
-                                                       scoped ? &caller.coalition_ids : nullptr,
-                                                       q));
+      ASSIGN_OR_RETURN(auto page,
+                       repo_.ListCoalitions(s, parent.network, *req,
+                                            scoped ? &caller.coalition_ids : nullptr, q));
       for (auto& c : page.items) *resp->add_coalitions() = std::move(c);
       resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
       return absl::OkStatus();
@@ -525,9 +509,9 @@ absl::Status MembershipService::GetChild(const Ctx* ctx, absl::string_view colle
   ASSIGN_OR_RETURN(auto parsed, ParseCoalitionChild(collection, name, "name"));
   RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parsed.network, parsed.coalition));
   return db_.Read([&](Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored,
-                     Found(repo_.GetChild<T>(s, parsed.network, parsed.coalition, parsed.id),
-                           name));
+    ASSIGN_OR_RETURN(
+        auto stored,
+        Found(repo_.GetChild<T>(s, parsed.network, parsed.coalition, parsed.id), name));
     *resp = std::move(stored.resource);
     return absl::OkStatus();
   });
@@ -535,16 +519,16 @@ absl::Status MembershipService::GetChild(const Ctx* ctx, absl::string_view colle
 
 template <typename T>
 absl::Status MembershipService::DeleteChild(
-    const Ctx* ctx, absl::string_view collection, absl::string_view method,
-    const std::string& name, const std::string& etag,
+    const Ctx* ctx, absl::string_view collection, absl::string_view method, const std::string& name,
+    const std::string& etag,
     absl::FunctionRef<absl::Status(Session&, const CoalitionChildName&)> before) {
   ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
   ASSIGN_OR_RETURN(auto parsed, ParseCoalitionChild(collection, name, "name"));
   RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parsed.network, parsed.coalition));
   return db_.Transact([&](Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored,
-                     Found(repo_.GetChild<T>(s, parsed.network, parsed.coalition, parsed.id),
-                           name));
+    ASSIGN_OR_RETURN(
+        auto stored,
+        Found(repo_.GetChild<T>(s, parsed.network, parsed.coalition, parsed.id), name));
     RETURN_IF_ERROR(CheckEtag(etag, name, stored.revision));
     RETURN_IF_ERROR(before(s, parsed));
     RETURN_IF_ERROR(repo_.DeleteChild<T>(s, parsed.network, parsed.coalition, parsed.id));
@@ -585,36 +569,30 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateAim(req->aim(), "aim"));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreateMeasurableAim",
-                                                       req->request_id()));
-      std::string id;
-      if (done) {
-        ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("aims", *done, "name"));
-        id = n.id;
-      } else {
-        RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
-        id = NewResourceId();
-        v1::MeasurableAim aim = req->aim();
-        StampCreated(aim, CoalitionChild(parent.network, parent.coalition, "aims", id),
-                     clock_.Now());
-        SetAimProgress(aim);
-        RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, aim));
-        if (!req->request_id().empty()) {
-          RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateMeasurableAim",
-                                                 req->request_id(), aim.name(), clock_.Now()));
-        }
-        RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateMeasurableAim", aim.name(),
-                              absl::StrCat("added aim \"", aim.metric(), "\"")));
-      }
-      ASSIGN_OR_RETURN(auto stored,
-                       Found(repo_.GetChild<v1::MeasurableAim>(s, parent.network,
-                                                               parent.coalition, id),
-                             id));
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateMeasurableAim", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
+                const std::string id = NewResourceId();
+                v1::MeasurableAim aim = req->aim();
+                StampCreated(aim, CoalitionChild(parent.network, parent.coalition, "aims", id),
+                             clock_.Now());
+                SetAimProgress(aim);
+                RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, aim));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateMeasurableAim",
+                                      aim.name(),
+                                      absl::StrCat("added aim \"", aim.metric(), "\"")));
+                return aim.name();
+              }));
+      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("aims", created, "name"));
+      const std::string& id = n.id;
+      ASSIGN_OR_RETURN(
+          auto stored,
+          Found(repo_.GetChild<v1::MeasurableAim>(s, parent.network, parent.coalition, id), id));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -630,8 +608,8 @@ MembershipService::Reactor* MembershipService::ListMeasurableAims(
     Ctx* ctx, const v1::ListMeasurableAimsRequest* req, v1::ListMeasurableAimsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::MeasurableAim>(
-                                    ctx, "aims", req->parent(), req->page_size(),
-                                    req->page_token(), "", {}, resp->mutable_next_page_token()));
+                                    ctx, "aims", req->parent(), req->page_size(), req->page_token(),
+                                    "", {}, resp->mutable_next_page_token()));
     for (auto& aim : page.items) *resp->add_aims() = std::move(aim);
     return absl::OkStatus();
   });
@@ -692,37 +670,34 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, parent.network));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidatePerson(req->person(), parent.network, "person"));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreatePerson",
-                                                       req->request_id()));
-      std::string id;
-      if (done) {
-        ASSIGN_OR_RETURN(auto n, ParseNetworkChild("people", *done, "name"));
-        id = n.id;
-      } else {
-        ASSIGN_OR_RETURN(auto network, Found(repo_.GetNetwork(s, parent.network), parent.Name()));
-        if (!req->person().organization().empty()) {
-          ASSIGN_OR_RETURN(auto o, ParseNetworkChild("organizations", req->person().organization(),
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreatePerson", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                ASSIGN_OR_RETURN(auto network,
+                                 Found(repo_.GetNetwork(s, parent.network), parent.Name()));
+                if (!req->person().organization().empty()) {
+                  ASSIGN_OR_RETURN(auto o,
+                                   ParseNetworkChild("organizations", req->person().organization(),
                                                      "person.organization"));
-          ASSIGN_OR_RETURN(auto org, repo_.GetOrganization(s, o.network, o.id));
-          if (!org) return InvalidField("person.organization", "does not exist");
-        }
-        id = NewResourceId();
-        v1::Person person = req->person();
-        person.set_email(NormalizeEmail(person.email()));
-        StampCreated(person, NetworkChild(parent.network, "people", id), clock_.Now());
-        RETURN_IF_ERROR(ExplainDuplicateEmail(repo_.InsertPerson(s, parent.network, id, person)));
-        if (!req->request_id().empty()) {
-          RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreatePerson",
-                                                 req->request_id(), person.name(), clock_.Now()));
-        }
-        RETURN_IF_ERROR(
-            Audit(s, caller, ctx, parent.network, "CreatePerson", person.name(), "added a person"));
-      }
+                  ASSIGN_OR_RETURN(auto org, repo_.GetOrganization(s, o.network, o.id));
+                  if (!org) return InvalidField("person.organization", "does not exist");
+                }
+                const std::string id = NewResourceId();
+                v1::Person person = req->person();
+                person.set_email(NormalizeEmail(person.email()));
+                StampCreated(person, NetworkChild(parent.network, "people", id), clock_.Now());
+                RETURN_IF_ERROR(
+                    ExplainDuplicateEmail(repo_.InsertPerson(s, parent.network, id, person)));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreatePerson", person.name(),
+                                      "added a person"));
+                return person.name();
+              }));
+      ASSIGN_OR_RETURN(auto n, ParseNetworkChild("people", created, "name"));
+      const std::string& id = n.id;
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetPerson(s, parent.network, id), id));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
@@ -730,8 +705,7 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
   });
 }
 
-MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx,
-                                                         const v1::GetPersonRequest* req,
+MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx, const v1::GetPersonRequest* req,
                                                          v1::Person* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
@@ -763,9 +737,9 @@ MembershipService::Reactor* MembershipService::ListPeople(Ctx* ctx,
     }
     RETURN_IF_ERROR(v.ToStatus());
     PeopleFilter filter{req->name_contains(), req->email(), req->stakeholder_type()};
-    const std::string query = absl::StrCat("people|", req->parent(), "|", filter.name_contains,
-                                           "|", NormalizeEmail(filter.email), "|",
-                                           filter.stakeholder_type);
+    const std::string query =
+        absl::StrCat("people|", req->parent(), "|", filter.name_contains, "|",
+                     NormalizeEmail(filter.email), "|", filter.stakeholder_type);
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto page, repo_.ListPeople(s, parent.network, filter, q));
@@ -801,10 +775,10 @@ MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
       *person.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(ExplainDuplicateEmail(
           repo_.UpdatePerson(s, name.network, name.id, person, stored.revision)));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdatePerson", person.name(),
-                            "updated a person"));
-      ASSIGN_OR_RETURN(auto updated, Found(repo_.GetPerson(s, name.network, name.id),
-                                           person.name()));
+      RETURN_IF_ERROR(
+          Audit(s, caller, ctx, name.network, "UpdatePerson", person.name(), "updated a person"));
+      ASSIGN_OR_RETURN(auto updated,
+                       Found(repo_.GetPerson(s, name.network, name.id), person.name()));
       *resp = std::move(updated.resource);
       return absl::OkStatus();
     });
@@ -828,6 +802,15 @@ MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
             "the person has memberships, which keep the coalition's history; record that they "
             "left instead");
       }
+      ASSIGN_OR_RETURN(bool mapped, repo_.IsMappedAsActor(s, name.network, req->name()));
+      if (mapped) {
+        return absl::FailedPreconditionError(
+            "the person is on a coalition's map of actors; remove them from the map first");
+      }
+      ASSIGN_OR_RETURN(bool has_keys, repo_.HasKeysActingAs(s, name.network, req->name()));
+      if (has_keys) {
+        return absl::FailedPreconditionError("API keys act as this person; revoke them first");
+      }
       RETURN_IF_ERROR(repo_.DeletePerson(s, name.network, name.id));
       return Audit(s, caller, ctx, name.network, "DeletePerson", req->name(), "deleted a person");
     });
@@ -842,33 +825,27 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, parent.network));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateOrganization(req->organization(), "organization"));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreateOrganization",
-                                                       req->request_id()));
-      std::string id;
-      if (done) {
-        ASSIGN_OR_RETURN(auto n, ParseNetworkChild("organizations", *done, "name"));
-        id = n.id;
-      } else {
-        ASSIGN_OR_RETURN(auto network, Found(repo_.GetNetwork(s, parent.network), parent.Name()));
-        id = NewResourceId();
-        v1::Organization organization = req->organization();
-        StampCreated(organization, NetworkChild(parent.network, "organizations", id),
-                     clock_.Now());
-        RETURN_IF_ERROR(repo_.InsertOrganization(s, parent.network, id, organization));
-        if (!req->request_id().empty()) {
-          RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateOrganization",
-                                                 req->request_id(), organization.name(),
-                                                 clock_.Now()));
-        }
-        RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateOrganization",
-                              organization.name(),
-                              absl::StrCat("added \"", organization.display_name(), "\"")));
-      }
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateOrganization", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                ASSIGN_OR_RETURN(auto network,
+                                 Found(repo_.GetNetwork(s, parent.network), parent.Name()));
+                const std::string id = NewResourceId();
+                v1::Organization organization = req->organization();
+                StampCreated(organization, NetworkChild(parent.network, "organizations", id),
+                             clock_.Now());
+                RETURN_IF_ERROR(repo_.InsertOrganization(s, parent.network, id, organization));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateOrganization",
+                                      organization.name(),
+                                      absl::StrCat("added \"", organization.display_name(), "\"")));
+                return organization.name();
+              }));
+      ASSIGN_OR_RETURN(auto n, ParseNetworkChild("organizations", created, "name"));
+      const std::string& id = n.id;
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetOrganization(s, parent.network, id), id));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
@@ -881,7 +858,7 @@ MembershipService::Reactor* MembershipService::GetOrganization(
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadNetwork, name.network));
+    RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, name.network));
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetOrganization(s, name.network, name.id), req->name()));
@@ -935,10 +912,10 @@ MembershipService::Reactor* MembershipService::UpdateOrganization(
       *organization.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(
           repo_.UpdateOrganization(s, name.network, name.id, organization, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateOrganization",
-                            organization.name(), "updated an organization"));
-      ASSIGN_OR_RETURN(auto updated, Found(repo_.GetOrganization(s, name.network, name.id),
-                                           organization.name()));
+      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateOrganization", organization.name(),
+                            "updated an organization"));
+      ASSIGN_OR_RETURN(auto updated,
+                       Found(repo_.GetOrganization(s, name.network, name.id), organization.name()));
       *resp = std::move(updated.resource);
       return absl::OkStatus();
     });
@@ -962,10 +939,14 @@ MembershipService::Reactor* MembershipService::DeleteOrganization(
             "the organization has memberships, which keep the coalition's history; record that "
             "it left instead");
       }
-      ASSIGN_OR_RETURN(bool has_people,
-                       repo_.OrganizationHasPeople(s, name.network, req->name()));
+      ASSIGN_OR_RETURN(bool has_people, repo_.OrganizationHasPeople(s, name.network, req->name()));
       if (has_people) {
         return absl::FailedPreconditionError("people of the network still name this organization");
+      }
+      ASSIGN_OR_RETURN(bool mapped, repo_.IsMappedAsActor(s, name.network, req->name()));
+      if (mapped) {
+        return absl::FailedPreconditionError(
+            "the organization is on a coalition's map of actors; remove it from the map first");
       }
       RETURN_IF_ERROR(repo_.DeleteOrganization(s, name.network, name.id));
       return Audit(s, caller, ctx, name.network, "DeleteOrganization", req->name(),
@@ -982,64 +963,58 @@ MembershipService::Reactor* MembershipService::CreateMembership(
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateNewMembership(req->membership(), parent.network, "membership"));
     bool created = false;
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreateMembership",
-                                                       req->request_id()));
-      std::string id;
-      if (done) {
-        ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("memberships", *done, "name"));
-        id = n.id;
-      } else {
-        RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
-        const std::string& member = req->membership().member();
-        auto person = ParseNetworkChild("people", member, "membership.member");
-        bool exists = false;
-        if (person.ok()) {
-          ASSIGN_OR_RETURN(auto found, repo_.GetPerson(s, person->network, person->id));
-          exists = found.has_value();
-        } else {
-          ASSIGN_OR_RETURN(auto o, ParseNetworkChild("organizations", member, "membership.member"));
-          ASSIGN_OR_RETURN(auto found, repo_.GetOrganization(s, o.network, o.id));
-          exists = found.has_value();
-        }
-        if (!exists) return InvalidField("membership.member", "does not exist");
-        ASSIGN_OR_RETURN(auto existing,
-                         repo_.FindMembershipOf(s, parent.network, parent.coalition, member));
-        if (existing) {
-          return absl::AlreadyExistsError(
-              absl::StrCat("membership.member: already has ", existing->resource.name(),
-                           existing->resource.state() == v1::Membership::LEFT
-                               ? "; use RejoinCoalition"
-                               : ""));
-        }
-        id = NewResourceId();
-        v1::Membership membership;
-        membership.set_member(member);
-        membership.set_role(req->membership().role());
-        StampCreated(membership,
-                     CoalitionChild(parent.network, parent.coalition, "memberships", id),
-                     clock_.Now());
-        StartMembership(membership, clock_.Now());
-        RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, membership));
-        if (!req->request_id().empty()) {
-          RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateMembership",
-                                                 req->request_id(), membership.name(),
-                                                 clock_.Now()));
-        }
-        RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateMembership",
-                              membership.name(),
-                              absl::StrCat(member, " joined as ",
-                                           v1::MembershipRole_Name(membership.role()))));
-        created = true;
-      }
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::Membership>(s, parent.network,
-                                                                         parent.coalition, id),
-                                          id));
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateMembership", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
+                const std::string& member = req->membership().member();
+                auto person = ParseNetworkChild("people", member, "membership.member");
+                bool exists = false;
+                if (person.ok()) {
+                  ASSIGN_OR_RETURN(auto found, repo_.GetPerson(s, person->network, person->id));
+                  exists = found.has_value();
+                } else {
+                  ASSIGN_OR_RETURN(auto o,
+                                   ParseNetworkChild("organizations", member, "membership.member"));
+                  ASSIGN_OR_RETURN(auto found, repo_.GetOrganization(s, o.network, o.id));
+                  exists = found.has_value();
+                }
+                if (!exists) return InvalidField("membership.member", "does not exist");
+                ASSIGN_OR_RETURN(auto existing, repo_.FindMembershipOf(s, parent.network,
+                                                                       parent.coalition, member));
+                if (existing) {
+                  return absl::AlreadyExistsError(absl::StrCat(
+                      "membership.member: already has ", existing->resource.name(),
+                      existing->resource.state() == v1::Membership::LEFT ? "; use RejoinCoalition"
+                                                                         : ""));
+                }
+                const std::string id = NewResourceId();
+                v1::Membership membership;
+                membership.set_member(member);
+                membership.set_role(req->membership().role());
+                StampCreated(membership,
+                             CoalitionChild(parent.network, parent.coalition, "memberships", id),
+                             clock_.Now());
+                StartMembership(membership, clock_.Now());
+                RETURN_IF_ERROR(
+                    repo_.InsertChild(s, parent.network, parent.coalition, id, membership));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateMembership",
+                                      membership.name(),
+                                      absl::StrCat(member, " joined as ",
+                                                   v1::MembershipRole_Name(membership.role()))));
+                created = true;
+                return membership.name();
+              }));
+      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("memberships", created, "name"));
+      const std::string& id = n.id;
+      ASSIGN_OR_RETURN(
+          auto stored,
+          Found(repo_.GetChild<v1::Membership>(s, parent.network, parent.coalition, id), id));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     }));
@@ -1048,10 +1023,10 @@ MembershipService::Reactor* MembershipService::CreateMembership(
   });
 }
 
-MembershipService::Reactor* MembershipService::GetMembership(
-    Ctx* ctx, const v1::GetMembershipRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx,
-                             [&] { return GetChild(ctx, "memberships", req->name(), resp); });
+MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
+                                                             const v1::GetMembershipRequest* req,
+                                                             v1::Membership* resp) {
+  return server::FinishUnary(ctx, [&] { return GetChild(ctx, "memberships", req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMemberships(
@@ -1077,47 +1052,59 @@ MembershipService::Reactor* MembershipService::ListMemberships(
   });
 }
 
+absl::Status MembershipService::ChangeMembership(
+    const Ctx* ctx, const Caller& caller, const CoalitionChildName& name, const std::string& etag,
+    absl::string_view method,
+    absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp) {
+  const std::string resource = CoalitionChild(name.network, name.coalition, "memberships", name.id);
+  RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        auto stored,
+        Found(repo_.GetChild<v1::Membership>(s, name.network, name.coalition, name.id), resource));
+    RETURN_IF_ERROR(CheckEtag(etag, resource, stored.revision));
+    v1::Membership membership = stored.resource;
+    ASSIGN_OR_RETURN(std::string summary, change(membership));
+    *membership.mutable_update_time() = ToProtoTimestamp(clock_.Now());
+    RETURN_IF_ERROR(
+        repo_.UpdateChild(s, name.network, name.coalition, name.id, membership, stored.revision));
+    RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, method, resource, summary));
+    ASSIGN_OR_RETURN(
+        auto updated,
+        Found(repo_.GetChild<v1::Membership>(s, name.network, name.coalition, name.id), resource));
+    *resp = std::move(updated.resource);
+    return absl::OkStatus();
+  }));
+  InvalidateRoster(name.network, name.coalition);
+  return absl::OkStatus();
+}
+
 MembershipService::Reactor* MembershipService::UpdateMembership(
     Ctx* ctx, const v1::UpdateMembershipRequest* req, v1::Membership* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("memberships", req->membership().name(),
-                                                    "membership.name"));
+    ASSIGN_OR_RETURN(
+        auto name, ParseCoalitionChild("memberships", req->membership().name(), "membership.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
-    RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::Membership>(
-                                              s, name.network, name.coalition, name.id),
-                                          req->membership().name()));
-      RETURN_IF_ERROR(
-          CheckEtag(req->membership().etag(), req->membership().name(), stored.revision));
-      v1::Membership patched = stored.resource;
-      RETURN_IF_ERROR(
-          Mask(req->membership(), req->update_mask(), kMembershipUpdatable, patched));
-      if (patched.role() == v1::MEMBERSHIP_ROLE_UNSPECIFIED ||
-          !v1::MembershipRole_IsValid(patched.role())) {
-        return InvalidField("membership.role", "must be a known role");
-      }
-      v1::Membership membership = stored.resource;
-      RETURN_IF_ERROR(ChangeMembershipRole(membership, patched.role(), clock_.Now()));
-      *membership.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(repo_.UpdateChild(s, name.network, name.coalition, name.id, membership,
-                                        stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateMembership", membership.name(),
-                            absl::StrCat("role is now ",
-                                         v1::MembershipRole_Name(membership.role()))));
-      ASSIGN_OR_RETURN(auto updated, Found(repo_.GetChild<v1::Membership>(
-                                               s, name.network, name.coalition, name.id),
-                                           membership.name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
-    }));
-    InvalidateRoster(name.network, name.coalition);
-    return absl::OkStatus();
+    return ChangeMembership(
+        ctx, caller, name, req->membership().etag(), "UpdateMembership",
+        [&](v1::Membership& membership) -> absl::StatusOr<std::string> {
+          v1::Membership patched = membership;
+          RETURN_IF_ERROR(
+              Mask(req->membership(), req->update_mask(), kMembershipUpdatable, patched));
+          if (patched.role() == v1::MEMBERSHIP_ROLE_UNSPECIFIED ||
+              !v1::MembershipRole_IsValid(patched.role())) {
+            return InvalidField("membership.role", "must be a known role");
+          }
+          RETURN_IF_ERROR(ChangeMembershipRole(membership, patched.role(), clock_.Now()));
+          return absl::StrCat("role is now ", v1::MembershipRole_Name(membership.role()));
+        },
+        resp);
   });
 }
 
-MembershipService::Reactor* MembershipService::LeaveCoalition(
-    Ctx* ctx, const v1::LeaveCoalitionRequest* req, v1::Membership* resp) {
+MembershipService::Reactor* MembershipService::LeaveCoalition(Ctx* ctx,
+                                                              const v1::LeaveCoalitionRequest* req,
+                                                              v1::Membership* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("memberships", req->name(), "name"));
@@ -1125,26 +1112,13 @@ MembershipService::Reactor* MembershipService::LeaveCoalition(
     FieldViolations v;
     LimitText(v, "note", req->note(), kMaxTextLength);
     RETURN_IF_ERROR(v.ToStatus());
-    RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::Membership>(
-                                              s, name.network, name.coalition, name.id),
-                                          req->name()));
-      RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
-      v1::Membership membership = stored.resource;
-      RETURN_IF_ERROR(LeaveMembership(membership, clock_.Now(), req->note()));
-      *membership.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(repo_.UpdateChild(s, name.network, name.coalition, name.id, membership,
-                                        stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "LeaveCoalition", req->name(),
-                            absl::StrCat(membership.member(), " left")));
-      ASSIGN_OR_RETURN(auto updated, Found(repo_.GetChild<v1::Membership>(
-                                               s, name.network, name.coalition, name.id),
-                                           req->name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
-    }));
-    InvalidateRoster(name.network, name.coalition);
-    return absl::OkStatus();
+    return ChangeMembership(
+        ctx, caller, name, req->etag(), "LeaveCoalition",
+        [&](v1::Membership& membership) -> absl::StatusOr<std::string> {
+          RETURN_IF_ERROR(LeaveMembership(membership, clock_.Now(), req->note()));
+          return absl::StrCat(membership.member(), " left");
+        },
+        resp);
   });
 }
 
@@ -1158,26 +1132,13 @@ MembershipService::Reactor* MembershipService::RejoinCoalition(
     LimitText(v, "note", req->note(), kMaxTextLength);
     if (!v1::MembershipRole_IsValid(req->role())) v.Add("role", "is not a known value");
     RETURN_IF_ERROR(v.ToStatus());
-    RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::Membership>(
-                                              s, name.network, name.coalition, name.id),
-                                          req->name()));
-      RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
-      v1::Membership membership = stored.resource;
-      RETURN_IF_ERROR(RejoinMembership(membership, req->role(), clock_.Now(), req->note()));
-      *membership.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(repo_.UpdateChild(s, name.network, name.coalition, name.id, membership,
-                                        stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "RejoinCoalition", req->name(),
-                            absl::StrCat(membership.member(), " rejoined")));
-      ASSIGN_OR_RETURN(auto updated, Found(repo_.GetChild<v1::Membership>(
-                                               s, name.network, name.coalition, name.id),
-                                           req->name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
-    }));
-    InvalidateRoster(name.network, name.coalition);
-    return absl::OkStatus();
+    return ChangeMembership(
+        ctx, caller, name, req->etag(), "RejoinCoalition",
+        [&](v1::Membership& membership) -> absl::StatusOr<std::string> {
+          RETURN_IF_ERROR(RejoinMembership(membership, req->role(), clock_.Now(), req->note()));
+          return absl::StrCat(membership.member(), " rejoined");
+        },
+        resp);
   });
 }
 
@@ -1190,8 +1151,8 @@ MembershipService::Reactor* MembershipService::ListPersonCoalitions(
       RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, person.network));
     }
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto found, Found(repo_.GetPerson(s, person.network, person.id),
-                                         req->person()));
+      ASSIGN_OR_RETURN(auto found,
+                       Found(repo_.GetPerson(s, person.network, person.id), req->person()));
       ASSIGN_OR_RETURN(auto memberships,
                        repo_.MembershipsOfMember(s, person.network, req->person()));
       int active = 0;
@@ -1251,8 +1212,8 @@ absl::Status RequireActorSubject(MembershipRepository& repo, Session& s, const v
     if (!found) return InvalidField("actor.person", "does not exist");
   }
   if (!actor.organization().empty()) {
-    ASSIGN_OR_RETURN(auto o,
-                     ParseNetworkChild("organizations", actor.organization(), "actor.organization"));
+    ASSIGN_OR_RETURN(
+        auto o, ParseNetworkChild("organizations", actor.organization(), "actor.organization"));
     ASSIGN_OR_RETURN(auto found, repo.GetOrganization(s, o.network, o.id));
     if (!found) return InvalidField("actor.organization", "does not exist");
   }
@@ -1267,41 +1228,36 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateActor(req->actor(), parent.network, "actor"));
     bool created = false;
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, parent.network, "CreateActor",
-                                                       req->request_id()));
-      std::string id;
-      if (done) {
-        ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("actors", *done, "name"));
-        id = n.id;
-      } else {
-        RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
-        RETURN_IF_ERROR(RequireActorSubject(repo_, s, req->actor()));
-        id = NewResourceId();
-        v1::Actor actor = req->actor();
-        StampCreated(actor, CoalitionChild(parent.network, parent.coalition, "actors", id),
-                     clock_.Now());
-        RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, actor));
-        RETURN_IF_ERROR(repo_.InsertActorRevision(
-            s, parent.network, parent.coalition, id,
-            RevisionOf(actor, 1, v1::ACTOR_CATEGORY_UNSPECIFIED, clock_.Now(), caller.key, "")));
-        if (!req->request_id().empty()) {
-          RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateActor",
-                                                 req->request_id(), actor.name(), clock_.Now()));
-        }
-        RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateActor", actor.name(),
-                              absl::StrCat("mapped \"", actor.display_name(), "\" as ",
-                                           v1::ActorCategory_Name(actor.category()))));
-        created = true;
-      }
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::Actor>(s, parent.network,
-                                                                    parent.coalition, id),
-                                          id));
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateActor", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
+                RETURN_IF_ERROR(RequireActorSubject(repo_, s, req->actor()));
+                const std::string id = NewResourceId();
+                v1::Actor actor = req->actor();
+                StampCreated(actor, CoalitionChild(parent.network, parent.coalition, "actors", id),
+                             clock_.Now());
+                RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, actor));
+                RETURN_IF_ERROR(
+                    repo_.InsertActorRevision(s, parent.network, parent.coalition, id,
+                                              RevisionOf(actor, 1, v1::ACTOR_CATEGORY_UNSPECIFIED,
+                                                         clock_.Now(), caller.key, "")));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateActor", actor.name(),
+                                      absl::StrCat("mapped \"", actor.display_name(), "\" as ",
+                                                   v1::ActorCategory_Name(actor.category()))));
+                created = true;
+                return actor.name();
+              }));
+      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("actors", created, "name"));
+      const std::string& id = n.id;
+      ASSIGN_OR_RETURN(
+          auto stored,
+          Found(repo_.GetChild<v1::Actor>(s, parent.network, parent.coalition, id), id));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     }));
@@ -1326,10 +1282,10 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
     if (req->category() != v1::ACTOR_CATEGORY_UNSPECIFIED) {
       filters.emplace_back("category", int64_t{req->category()});
     }
-    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Actor>(ctx, "actors", req->parent(),
-                                                        req->page_size(), req->page_token(),
-                                                        absl::StrCat(req->category()), filters,
-                                                        resp->mutable_next_page_token()));
+    ASSIGN_OR_RETURN(auto page,
+                     ListChildren<v1::Actor>(ctx, "actors", req->parent(), req->page_size(),
+                                             req->page_token(), absl::StrCat(req->category()),
+                                             filters, resp->mutable_next_page_token()));
     for (auto& a : page.items) *resp->add_actors() = std::move(a);
     return absl::OkStatus();
   });
@@ -1364,9 +1320,9 @@ MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
       RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateActor", actor.name(),
                             absl::StrCat("updated \"", actor.display_name(), "\" (",
                                          v1::ActorCategory_Name(actor.category()), ")")));
-      ASSIGN_OR_RETURN(auto updated,
-                       Found(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id),
-                             actor.name()));
+      ASSIGN_OR_RETURN(
+          auto updated,
+          Found(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id), actor.name()));
       *resp = std::move(updated.resource);
       return absl::OkStatus();
     }));
@@ -1396,11 +1352,11 @@ MembershipService::Reactor* MembershipService::ListActorRevisions(
     const std::string query = absl::StrCat("actorRevisions|", req->parent());
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto found, Found(repo_.GetChild<v1::Actor>(s, actor.network,
-                                                                   actor.coalition, actor.id),
-                                         req->parent()));
-      ASSIGN_OR_RETURN(auto page, repo_.ListActorRevisions(s, actor.network, actor.coalition,
-                                                           actor.id, q));
+      ASSIGN_OR_RETURN(auto found,
+                       Found(repo_.GetChild<v1::Actor>(s, actor.network, actor.coalition, actor.id),
+                             req->parent()));
+      ASSIGN_OR_RETURN(auto page,
+                       repo_.ListActorRevisions(s, actor.network, actor.coalition, actor.id, q));
       for (auto& r : page.items) *resp->add_revisions() = std::move(r);
       resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
       return absl::OkStatus();
@@ -1422,8 +1378,8 @@ MembershipService::Reactor* MembershipService::CountActorsByCategory(
                            std::vector<v1::Actor> actors;
                            RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
                              RETURN_IF_ERROR(RequireCoalition(s, name.network, name.coalition));
-                             ASSIGN_OR_RETURN(actors, repo_.AllChildren<v1::Actor>(
-                                                          s, name.network, name.coalition));
+                             ASSIGN_OR_RETURN(actors, repo_.AllChildren<v1::Actor>(s, name.network,
+                                                                                   name.coalition));
                              return absl::OkStatus();
                            }));
                            return membership::CountActorsByCategory(actors).SerializeAsString();
@@ -1442,38 +1398,32 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
-    FieldViolations v;
-    CheckRequestId(v, req->request_id());
-    RETURN_IF_ERROR(v.ToStatus());
     RETURN_IF_ERROR(ValidateTeam(req->team(), parent.network, parent.coalition, "team"));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto done,
-                       storage::FindRequest(s, parent.network, "CreateTeam", req->request_id()));
-      std::string id;
-      if (done) {
-        ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("teams", *done, "name"));
-        id = n.id;
-      } else {
-        RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
-        id = NewResourceId();
-        v1::Team team = req->team();
-        StampCreated(team, CoalitionChild(parent.network, parent.coalition, "teams", id),
-                     clock_.Now());
-        ASSIGN_OR_RETURN(auto teams,
-                         repo_.AllChildren<v1::Team>(s, parent.network, parent.coalition));
-        RETURN_IF_ERROR(CheckTeamPlacement(teams, team.name(), team.parent_team()));
-        RETURN_IF_ERROR(RequireActiveMembers(s, team, parent.network, parent.coalition));
-        RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, team));
-        if (!req->request_id().empty()) {
-          RETURN_IF_ERROR(storage::RecordRequest(s, parent.network, "CreateTeam",
-                                                 req->request_id(), team.name(), clock_.Now()));
-        }
-        RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateTeam", team.name(),
-                              absl::StrCat("formed team \"", team.display_name(), "\"")));
-      }
-      ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::Team>(s, parent.network,
-                                                                   parent.coalition, id),
-                                          id));
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateTeam", req->request_id(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
+                const std::string id = NewResourceId();
+                v1::Team team = req->team();
+                StampCreated(team, CoalitionChild(parent.network, parent.coalition, "teams", id),
+                             clock_.Now());
+                ASSIGN_OR_RETURN(auto teams,
+                                 repo_.AllChildren<v1::Team>(s, parent.network, parent.coalition));
+                RETURN_IF_ERROR(CheckTeamPlacement(teams, team.name(), team.parent_team()));
+                RETURN_IF_ERROR(RequireActiveMembers(s, team, parent.network, parent.coalition));
+                RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, team));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateTeam", team.name(),
+                                      absl::StrCat("formed team \"", team.display_name(), "\"")));
+                return team.name();
+              }));
+      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("teams", created, "name"));
+      const std::string& id = n.id;
+      ASSIGN_OR_RETURN(
+          auto stored,
+          Found(repo_.GetChild<v1::Team>(s, parent.network, parent.coalition, id), id));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -1485,13 +1435,12 @@ MembershipService::Reactor* MembershipService::GetTeam(Ctx* ctx, const v1::GetTe
   return server::FinishUnary(ctx, [&] { return GetChild(ctx, "teams", req->name(), resp); });
 }
 
-MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx,
-                                                         const v1::ListTeamsRequest* req,
+MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::ListTeamsRequest* req,
                                                          v1::ListTeamsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(ctx, "teams", req->parent(),
-                                                       req->page_size(), req->page_token(), "",
-                                                       {}, resp->mutable_next_page_token()));
+                                                       req->page_size(), req->page_token(), "", {},
+                                                       resp->mutable_next_page_token()));
     for (auto& t : page.items) *resp->add_teams() = std::move(t);
     return absl::OkStatus();
   });
@@ -1520,9 +1469,9 @@ MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
           repo_.UpdateChild(s, name.network, name.coalition, name.id, team, stored.revision));
       RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateTeam", team.name(),
                             absl::StrCat("updated team \"", team.display_name(), "\"")));
-      ASSIGN_OR_RETURN(auto updated,
-                       Found(repo_.GetChild<v1::Team>(s, name.network, name.coalition, name.id),
-                             team.name()));
+      ASSIGN_OR_RETURN(
+          auto updated,
+          Found(repo_.GetChild<v1::Team>(s, name.network, name.coalition, name.id), team.name()));
       *resp = std::move(updated.resource);
       return absl::OkStatus();
     });
@@ -1536,14 +1485,12 @@ MembershipService::Reactor* MembershipService::DeleteTeam(Ctx* ctx,
     return DeleteChild<v1::Team>(
         ctx, "teams", "DeleteTeam", req->name(), req->etag(),
         [&](Session& s, const CoalitionChildName& name) -> absl::Status {
-          ASSIGN_OR_RETURN(auto children,
-                           repo_.ListChildren<v1::Team>(s, name.network, name.coalition,
-                                                        {{"parent_team", req->name()}},
-                                                        ListQuery{"", 1}));
+          ASSIGN_OR_RETURN(auto children, repo_.ListChildren<v1::Team>(
+                                              s, name.network, name.coalition,
+                                              {{"parent_team", req->name()}}, ListQuery{"", 1}));
           if (!children.items.empty()) {
             return absl::FailedPreconditionError(
-                absl::StrCat("the team still has teams under it, e.g. ",
-                             children.items[0].name()));
+                absl::StrCat("the team still has teams under it, e.g. ", children.items[0].name()));
           }
           return absl::OkStatus();
         });
@@ -1580,12 +1527,14 @@ class MembershipService::RosterImport final
       return;
     }
     caller_ = std::move(*caller);
+    call_request_id_ = server::RequestIdOf(ctx);
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      Finish(ToGrpcStatus(service_->ImportRows(caller_, request_id_, parent_, rows_, response_)));
+      Finish(ToGrpcStatus(
+          service_->ImportRows(caller_, call_request_id_, request_id_, parent_, rows_, response_)));
       return;
     }
     if (first_) {
@@ -1594,8 +1543,8 @@ class MembershipService::RosterImport final
       first_ = false;
     }
     if (rows_.size() + request_.rows_size() > static_cast<size_t>(kMaxRosterRows)) {
-      Finish(ToGrpcStatus(InvalidField(
-          "rows", absl::StrCat("an import takes at most ", kMaxRosterRows, " rows"))));
+      Finish(ToGrpcStatus(
+          InvalidField("rows", absl::StrCat("an import takes at most ", kMaxRosterRows, " rows"))));
       return;
     }
     for (auto& row : *request_.mutable_rows()) rows_.push_back(std::move(row));
@@ -1612,6 +1561,7 @@ class MembershipService::RosterImport final
   bool first_ = true;
   std::string parent_;
   std::string request_id_;
+  std::string call_request_id_;
   std::vector<v1::RosterRow> rows_;
 };
 
@@ -1620,8 +1570,8 @@ grpc::ServerReadReactor<v1::ImportRosterRequest>* MembershipService::ImportRoste
   return new RosterImport(this, ctx, resp);
 }
 
-absl::Status MembershipService::ImportRows(const Caller& caller, const std::string& request_id,
-                                           const std::string& parent,
+absl::Status MembershipService::ImportRows(const Caller& caller, const std::string& call_request_id,
+                                           const std::string& request_id, const std::string& parent,
                                            const std::vector<v1::RosterRow>& rows,
                                            v1::ImportRosterResponse* response) {
   ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(parent, "parent"));
@@ -1643,6 +1593,7 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     for (auto& p : problems) error->add_field_violations(std::move(p));
   }
   const std::string& network = coalition.network;
+  bool changed = false;
   RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
     // A retried transaction starts the counts again.
     int people_created = 0, memberships_created = 0, unchanged = 0;
@@ -1702,19 +1653,22 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     response->set_people_created(people_created);
     response->set_memberships_created(memberships_created);
     response->set_rows_unchanged(unchanged);
+    // A re-run that changes nothing is no mutation: nothing to audit, no cache to drop.
+    changed = people_created + memberships_created > 0;
+    if (!changed) return absl::OkStatus();
     coalition::common::v1::AuditEvent event;
     *event.mutable_time() = ToProtoTimestamp(now);
     event.set_actor(caller.key);
     event.set_actor_person(caller.person);
     event.set_method(absl::StrCat(kService, "ImportRoster"));
     event.set_resource(parent);
-    event.set_request_id(request_id);
+    event.set_request_id(call_request_id);
     event.set_summary(absl::StrCat("imported a roster: ", people_created, " people and ",
                                    memberships_created, " memberships created, ", unchanged,
                                    " rows unchanged, ", response->errors_size(), " rows refused"));
     return storage::AppendAuditEvent(s, network, event);
   }));
-  InvalidateRoster(network, coalition.coalition);
+  if (changed) InvalidateRoster(network, coalition.coalition);
   return absl::OkStatus();
 }
 
@@ -1742,8 +1696,9 @@ MembershipService::Reactor* MembershipService::CheckMembership(
   });
 }
 
-MembershipService::Reactor* MembershipService::BatchGetPeople(
-    Ctx* ctx, const v1::BatchGetPeopleRequest* req, v1::BatchGetPeopleResponse* resp) {
+MembershipService::Reactor* MembershipService::BatchGetPeople(Ctx* ctx,
+                                                              const v1::BatchGetPeopleRequest* req,
+                                                              v1::BatchGetPeopleResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
@@ -1822,9 +1777,9 @@ MembershipService::Reactor* MembershipService::ListAuditEvents(
     const std::string query = absl::StrCat("audit|", req->parent(), "|", req->resource_prefix());
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto page, storage::ListAuditEvents(s, parent.network,
-                                                           req->resource_prefix(), q.after_key,
-                                                           q.page_size));
+      ASSIGN_OR_RETURN(auto page,
+                       storage::ListAuditEvents(s, parent.network, req->resource_prefix(),
+                                                q.after_key, q.page_size));
       for (auto& e : page.events) *resp->add_audit_events() = std::move(e);
       resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
       return absl::OkStatus();

@@ -35,8 +35,7 @@ class MembershipService final : public v1::MembershipService::CallbackService {
   Reactor* ListNetworks(Ctx*, const v1::ListNetworksRequest*, v1::ListNetworksResponse*) override;
   Reactor* UpdateNetwork(Ctx*, const v1::UpdateNetworkRequest*, v1::Network*) override;
 
-  Reactor* CreateApiKey(Ctx*, const v1::CreateApiKeyRequest*,
-                        v1::CreateApiKeyResponse*) override;
+  Reactor* CreateApiKey(Ctx*, const v1::CreateApiKeyRequest*, v1::CreateApiKeyResponse*) override;
   Reactor* ListApiKeys(Ctx*, const v1::ListApiKeysRequest*, v1::ListApiKeysResponse*) override;
   Reactor* RevokeApiKey(Ctx*, const v1::RevokeApiKeyRequest*, v1::ApiKey*) override;
   Reactor* IntrospectApiKey(Ctx*, const v1::IntrospectApiKeyRequest*,
@@ -50,8 +49,7 @@ class MembershipService final : public v1::MembershipService::CallbackService {
 
   Reactor* CreateMeasurableAim(Ctx*, const v1::CreateMeasurableAimRequest*,
                                v1::MeasurableAim*) override;
-  Reactor* GetMeasurableAim(Ctx*, const v1::GetMeasurableAimRequest*,
-                            v1::MeasurableAim*) override;
+  Reactor* GetMeasurableAim(Ctx*, const v1::GetMeasurableAimRequest*, v1::MeasurableAim*) override;
   Reactor* ListMeasurableAims(Ctx*, const v1::ListMeasurableAimsRequest*,
                               v1::ListMeasurableAimsResponse*) override;
   Reactor* UpdateMeasurableAim(Ctx*, const v1::UpdateMeasurableAimRequest*,
@@ -116,8 +114,10 @@ class MembershipService final : public v1::MembershipService::CallbackService {
                            v1::ListAuditEventsResponse*) override;
 
   // Imports validated rows into a coalition in one transaction (the streaming RPC's body).
-  absl::Status ImportRows(const auth::Caller& caller, const std::string& request_id,
-                          const std::string& parent, const std::vector<v1::RosterRow>& rows,
+  // `call_request_id` is the call's x-request-id, for the audit log.
+  absl::Status ImportRows(const auth::Caller& caller, const std::string& call_request_id,
+                          const std::string& request_id, const std::string& parent,
+                          const std::vector<v1::RosterRow>& rows,
                           v1::ImportRosterResponse* response);
 
  private:
@@ -134,6 +134,12 @@ class MembershipService final : public v1::MembershipService::CallbackService {
                                 const std::string& coalition);
   absl::Status RequireActiveMembers(storage::Session& s, const v1::Team& team,
                                     const std::string& network, const std::string& coalition);
+  // Role changes, leaving and rejoining: load, check the etag, apply `change` (which returns
+  // the audit summary), store, audit, and drop the cached roster.
+  absl::Status ChangeMembership(
+      const Ctx* ctx, const auth::Caller& caller, const CoalitionChildName& name,
+      const std::string& etag, absl::string_view method,
+      absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp);
   // Get, Delete and List of the resources under a coalition (aims, actors, teams, memberships).
   template <typename T>
   absl::Status GetChild(const Ctx* ctx, absl::string_view collection, const std::string& name,

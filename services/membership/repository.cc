@@ -6,6 +6,7 @@
 #include "libs/core/etag.h"
 #include "libs/core/proto_body.h"
 #include "libs/core/status.h"
+#include "libs/core/validation.h"
 #include "services/membership/domain/names.h"
 #include "services/membership/domain/validation.h"
 
@@ -27,6 +28,7 @@ CREATE TABLE api_keys (
   network_id TEXT NOT NULL,
   id TEXT NOT NULL,
   secret_hash TEXT NOT NULL UNIQUE,
+  person TEXT NOT NULL,
   body TEXT NOT NULL,
   PRIMARY KEY (network_id, id)
 );
@@ -88,10 +90,12 @@ CREATE TABLE actors (
   coalition_id TEXT NOT NULL,
   id TEXT NOT NULL,
   category BIGINT NOT NULL,
+  subject TEXT NOT NULL,
   revision BIGINT NOT NULL,
   body TEXT NOT NULL,
   PRIMARY KEY (network_id, coalition_id, id)
 );
+CREATE INDEX actors_subject ON actors (network_id, subject);
 CREATE TABLE actor_revisions (
   network_id TEXT NOT NULL,
   coalition_id TEXT NOT NULL,
@@ -125,7 +129,9 @@ template <>
 struct ChildTable<v1::Actor> {
   static constexpr const char* kTable = "actors";
   static std::vector<std::pair<std::string, Value>> Columns(const v1::Actor& a) {
-    return {{"category", int64_t{a.category()}}};
+    // The person or organization the actor is, so deleting them can see the map refers to them.
+    return {{"category", int64_t{a.category()}},
+            {"subject", a.person().empty() ? a.organization() : a.person()}};
   }
 };
 template <>
@@ -189,7 +195,7 @@ std::string StoredBody(const T& resource) {
 
 std::string LikeContains(absl::string_view text) {
   std::string pattern = "%";
-  for (char c : absl::AsciiStrToLower(text)) {
+  for (char c : FoldCase(text)) {
     if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
     pattern.push_back(c);
   }
@@ -256,8 +262,10 @@ absl::Status MembershipRepository::InsertApiKey(Session& s, const std::string& n
                                                 const std::string& id,
                                                 const std::string& secret_hash,
                                                 const v1::ApiKey& key) {
-  return s.Execute("INSERT INTO api_keys (network_id, id, secret_hash, body) VALUES (?, ?, ?, ?)",
-                   {network, id, secret_hash, EncodeBody(key)})
+  return s
+      .Execute("INSERT INTO api_keys (network_id, id, secret_hash, person, body) "
+               "VALUES (?, ?, ?, ?, ?)",
+               {network, id, secret_hash, key.person(), EncodeBody(key)})
       .status();
 }
 
@@ -546,7 +554,7 @@ absl::Status MembershipRepository::InsertPerson(Session& s, const std::string& n
   return s
       .Execute("INSERT INTO people (network_id, id, email_key, name_key, stakeholder_type, "
                "organization_id, revision, body) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-               {network, id, NormalizeEmail(p.email()), absl::AsciiStrToLower(p.display_name()),
+               {network, id, NormalizeEmail(p.email()), FoldCase(p.display_name()),
                 int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p)})
       .status();
 }
@@ -574,7 +582,7 @@ absl::Status MembershipRepository::UpdatePerson(Session& s, const std::string& n
       s.Execute("UPDATE people SET email_key = ?, name_key = ?, stakeholder_type = ?, "
                 "organization_id = ?, revision = revision + 1, body = ? "
                 "WHERE network_id = ? AND id = ? AND revision = ?",
-                {NormalizeEmail(p.email()), absl::AsciiStrToLower(p.display_name()),
+                {NormalizeEmail(p.email()), FoldCase(p.display_name()),
                  int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p), network, id,
                  revision}),
       "the person");
@@ -615,7 +623,7 @@ absl::Status MembershipRepository::InsertOrganization(Session& s, const std::str
   return s
       .Execute("INSERT INTO organizations (network_id, id, name_key, stakeholder_type, revision, "
                "body) VALUES (?, ?, ?, ?, 1, ?)",
-               {network, id, absl::AsciiStrToLower(o.display_name()),
+               {network, id, FoldCase(o.display_name()),
                 int64_t{o.stakeholder_type()}, StoredBody(o)})
       .status();
 }
@@ -633,7 +641,7 @@ MembershipRepository::FindOrganizationByName(Session& s, const std::string& netw
                                              const std::string& display_name) {
   ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM organizations "
                                       "WHERE network_id = ? AND name_key = ? ORDER BY id LIMIT 1",
-                                      {network, absl::AsciiStrToLower(display_name)}));
+                                      {network, FoldCase(display_name)}));
   return FirstStored<v1::Organization>(rows);
 }
 
@@ -645,7 +653,7 @@ absl::Status MembershipRepository::UpdateOrganization(Session& s, const std::str
       s.Execute("UPDATE organizations SET name_key = ?, stakeholder_type = ?, "
                 "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? "
                 "AND revision = ?",
-                {absl::AsciiStrToLower(o.display_name()), int64_t{o.stakeholder_type()},
+                {FoldCase(o.display_name()), int64_t{o.stakeholder_type()},
                  StoredBody(o), network, id, revision}),
       "the organization");
 }
@@ -661,6 +669,22 @@ absl::StatusOr<bool> MembershipRepository::OrganizationHasPeople(
   ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM people WHERE network_id = ? AND "
                                       "organization_id = ? LIMIT 1",
                                       {network, organization}));
+  return !rows.empty();
+}
+
+absl::StatusOr<bool> MembershipRepository::IsMappedAsActor(Session& s, const std::string& network,
+                                                           const std::string& subject) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM actors WHERE network_id = ? AND subject = ? "
+                                      "LIMIT 1",
+                                      {network, subject}));
+  return !rows.empty();
+}
+
+absl::StatusOr<bool> MembershipRepository::HasKeysActingAs(Session& s, const std::string& network,
+                                                           const std::string& person) {
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM api_keys WHERE network_id = ? AND person = ? "
+                                      "LIMIT 1",
+                                      {network, person}));
   return !rows.empty();
 }
 

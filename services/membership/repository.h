@@ -152,6 +152,12 @@ class MembershipRepository {
   absl::Status UpdateOrganization(Session& s, const std::string& network, const std::string& id,
                                   const v1::Organization& organization, int64_t revision);
   absl::Status DeleteOrganization(Session& s, const std::string& network, const std::string& id);
+  // Whether a coalition's map of actors names this person or organization.
+  absl::StatusOr<bool> IsMappedAsActor(Session& s, const std::string& network,
+                                       const std::string& subject);
+  // Whether an API key (active or revoked) is bound to this person.
+  absl::StatusOr<bool> HasKeysActingAs(Session& s, const std::string& network,
+                                       const std::string& person);
   absl::StatusOr<bool> OrganizationHasPeople(Session& s, const std::string& network,
                                              const std::string& organization);
   absl::StatusOr<Page<v1::Organization>> ListOrganizations(Session& s, const std::string& network,

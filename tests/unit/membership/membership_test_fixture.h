@@ -1,0 +1,159 @@
+#ifndef COALITION_TESTS_UNIT_MEMBERSHIP_MEMBERSHIP_TEST_FIXTURE_H_
+#define COALITION_TESTS_UNIT_MEMBERSHIP_MEMBERSHIP_TEST_FIXTURE_H_
+
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
+#include "absl/strings/str_join.h"
+#include "absl/time/time.h"
+#include "coalition/membership/v1/membership_service.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/cache/cache.h"
+#include "libs/core/clock.h"
+#include "libs/server/grpc_server.h"
+#include "libs/storage/database.h"
+#include "services/membership/membership_service.h"
+
+// The membership service started in-process on 127.0.0.1:0 over a fresh in-memory SQLite
+// store and a FakeClock, with factories that build the world of a test through the API.
+namespace coalition::membership::testing {
+
+namespace v1 = ::coalition::membership::v1;
+using coalition::common::v1::Role;
+
+// The fields named by the google.rpc.BadRequest in a status's error details, in order.
+std::vector<std::string> ViolatedFields(const grpc::Status& status);
+
+// "NOT_FOUND" etc., for matcher descriptions.
+std::string StatusCodeName(grpc::StatusCode code);
+
+MATCHER(IsOk, "is OK") {
+  if (arg.ok()) return true;
+  *result_listener << StatusCodeName(arg.error_code()) << ": " << arg.error_message();
+  return false;
+}
+
+MATCHER_P(HasCode, code, std::string(negation ? "is not " : "is ") + StatusCodeName(code)) {
+  if (arg.error_code() == code) return true;
+  *result_listener << StatusCodeName(arg.error_code()) << ": " << arg.error_message();
+  return false;
+}
+
+// INVALID_ARGUMENT whose field violations name exactly `field`.
+MATCHER_P(InvalidArgumentOn, field, std::string("INVALID_ARGUMENT on ") + field) {
+  const std::vector<std::string> fields = ViolatedFields(arg);
+  if (arg.error_code() == grpc::StatusCode::INVALID_ARGUMENT && fields.size() == 1 &&
+      fields[0] == field) {
+    return true;
+  }
+  *result_listener << StatusCodeName(arg.error_code()) << ", violations ["
+                   << absl::StrJoin(fields, ", ") << "]: " << arg.error_message();
+  return false;
+}
+
+// A cache that keeps every value until it is invalidated (no TTL), so a missing invalidation
+// after a write shows up as a stale read.
+std::unique_ptr<cache::Cache> NewKeepForeverCache();
+
+class MembershipServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // The service's cache; pass-through unless a fixture wants to catch stale reads.
+  virtual std::unique_ptr<cache::Cache> MakeCache() { return cache::NewPassThroughCache(); }
+
+  v1::MembershipService::Stub& stub() { return *stub_; }
+  FakeClock& clock() { return clock_; }
+
+  // A context that authenticates with the API key `secret` and gives the call a deadline.
+  std::unique_ptr<grpc::ClientContext> Ctx(const std::string& secret,
+                                           absl::Duration deadline = absl::Seconds(10));
+  // A context without credentials.
+  std::unique_ptr<grpc::ClientContext> AnonymousCtx();
+
+  const std::string& platform_key() const { return platform_key_; }
+
+  // Factories. Each goes through the API with the platform admin key (unless it takes a key)
+  // and fails the test when the call fails.
+  v1::Network CreateNetwork(const std::string& display_name,
+                            const std::vector<std::string>& states);
+  v1::CreateApiKeyResponse CreateKey(const std::string& network, Role role,
+                                     const std::vector<std::string>& coalitions = {},
+                                     const std::string& person = "");
+  std::string NetworkAdminKey(const std::string& network);
+  std::string ConvenerKey(const std::string& network, const std::vector<std::string>& coalitions);
+  std::string MemberKey(const std::string& coalition, const std::string& person);
+  std::string ServiceAccountKey(const std::string& network);
+  std::string OperatorKey(const std::string& network);
+  v1::Coalition CreateCoalition(const std::string& network, const std::string& display_name,
+                                const std::string& state, const std::string& region = "");
+  v1::Person CreatePerson(const std::string& network, const std::string& display_name,
+                          const std::string& email = "");
+  v1::Organization CreateOrganization(const std::string& network, const std::string& display_name);
+  v1::Membership CreateMembership(const std::string& coalition, const std::string& member,
+                                  v1::MembershipRole role = v1::MEMBER);
+  // A new person who is an active member of `coalition`.
+  v1::Person CreateMemberPerson(const std::string& coalition, const std::string& display_name,
+                                v1::MembershipRole role = v1::MEMBER);
+  v1::MeasurableAim CreateAim(const std::string& coalition, const std::string& metric,
+                              double baseline, double target, double current_value);
+  v1::Actor CreateActor(const std::string& coalition, const std::string& display_name,
+                        v1::ActorCategory category);
+  v1::Team CreateTeam(const std::string& coalition, const std::string& display_name,
+                      const std::string& parent_team = "",
+                      const std::vector<std::string>& leads = {},
+                      const std::vector<std::string>& members = {});
+
+  // Streams `messages` to ImportRoster (parent and request_id in the first message only).
+  grpc::Status ImportRoster(const std::string& secret, const std::string& parent,
+                            const std::string& request_id,
+                            const std::vector<std::vector<v1::RosterRow>>& messages,
+                            v1::ImportRosterResponse* response,
+                            grpc::ClientContext* context = nullptr);
+
+  // Reads back through the API with the platform key.
+  v1::Coalition GetCoalition(const std::string& name);
+  v1::Person GetPerson(const std::string& name);
+  v1::Membership GetMembership(const std::string& name);
+  int CountPeople(const std::string& network);
+  int CountOrganizations(const std::string& network);
+  int CountCoalitions(const std::string& network);
+  std::vector<common::v1::AuditEvent> AuditEvents(const std::string& network,
+                                                  const std::string& resource_prefix = "");
+
+  // The world every test starts with:
+  //   network A (VA, MD, DC) with an admin key, coalitions a1 (VA) and a2 (MD);
+  //   network B (NC) with an admin key and coalition b1.
+  v1::Network network_a_;
+  v1::Network network_b_;
+  std::string admin_a_;
+  std::string admin_b_;
+  v1::Coalition a1_;
+  v1::Coalition a2_;
+  v1::Coalition b1_;
+
+ private:
+  FakeClock clock_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<MembershipService> service_;
+  std::unique_ptr<server::GrpcServer> server_;
+  std::unique_ptr<v1::MembershipService::Stub> stub_;
+  std::string platform_key_;
+  int key_count_ = 0;
+};
+
+}  // namespace coalition::membership::testing
+
+namespace grpc {
+// Lets gtest print a status as its code and message rather than as bytes.
+void PrintTo(const Status& status, std::ostream* os);
+}  // namespace grpc
+
+#endif  // COALITION_TESTS_UNIT_MEMBERSHIP_MEMBERSHIP_TEST_FIXTURE_H_
