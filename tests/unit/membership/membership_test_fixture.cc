@@ -386,6 +386,10 @@ std::vector<common::v1::AuditEvent> MembershipServiceTest::AuditEvents(
   return {response.audit_events().begin(), response.audit_events().end()};
 }
 
+std::string MembershipServiceTest::address() const {
+  return absl::StrCat("127.0.0.1:", server_->port());
+}
+
 }  // namespace coalition::membership::testing
 
 namespace grpc {

@@ -78,6 +78,8 @@ class MembershipServiceTest : public ::testing::Test {
   std::unique_ptr<grpc::ClientContext> AnonymousCtx();
 
   const std::string& platform_key() const { return platform_key_; }
+  // Where the in-process server listens, for clients other than stub().
+  std::string address() const;
 
   // Factories. Each goes through the API with the platform admin key (unless it takes a key)
   // and fails the test when the call fails.
