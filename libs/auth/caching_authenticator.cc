@@ -6,8 +6,8 @@
 
 namespace coalition::auth {
 
-CachingAuthenticator::CachingAuthenticator(std::unique_ptr<Authenticator> inner,
-                                           const Clock* clock, Options options)
+CachingAuthenticator::CachingAuthenticator(std::unique_ptr<Authenticator> inner, const Clock* clock,
+                                           Options options)
     : inner_(std::move(inner)), clock_(clock), options_(options) {}
 
 absl::StatusOr<Caller> CachingAuthenticator::Authenticate(absl::string_view secret) {

@@ -24,8 +24,7 @@ absl::Status Denied(absl::string_view what) {
 }  // namespace
 
 bool Caller::HasCoalition(absl::string_view coalition_id) const {
-  return std::find(coalition_ids.begin(), coalition_ids.end(), coalition_id) !=
-         coalition_ids.end();
+  return std::find(coalition_ids.begin(), coalition_ids.end(), coalition_id) != coalition_ids.end();
 }
 
 absl::StatusOr<std::string> BearerSecret(const grpc::ServerContextBase& context) {

@@ -19,9 +19,9 @@ using coalition::common::v1::Role;
 
 // Who is calling, as established by their API key. Never taken from a request field.
 struct Caller {
-  std::string key;         // the key's resource name
+  std::string key;  // the key's resource name
   Role role = coalition::common::v1::ROLE_UNSPECIFIED;
-  std::string network_id;  // empty only for a platform admin
+  std::string network_id;                  // empty only for a platform admin
   std::vector<std::string> coalition_ids;  // scope of convener and member keys
   std::string person;                      // networks/{n}/people/{p}, when the key acts as one
 
@@ -47,14 +47,14 @@ absl::StatusOr<Caller> AuthenticateCall(Authenticator& authenticator,
 
 // What a call wants to do; one policy for every service (docs/security.md has the table).
 enum class Access {
-  kReadNetwork,      // the network itself: every role of the network
-  kReadDirectory,    // people and organizations of the network: not members
-  kWriteDirectory,   // add or change people and organizations: admins and conveners
-  kReadCoalition,    // a coalition and what is in it
-  kWriteCoalition,   // change a coalition and what is in it: admins, its conveners
-  kServiceCall,      // the methods other services call: service accounts and admins
-  kAdminNetwork,     // keys, audit log, creating coalitions: network admins
-  kPlatform,         // creating networks: platform admins
+  kReadNetwork,     // the network itself: every role of the network
+  kReadDirectory,   // people and organizations of the network: not members
+  kWriteDirectory,  // add or change people and organizations: admins and conveners
+  kReadCoalition,   // a coalition and what is in it
+  kWriteCoalition,  // change a coalition and what is in it: admins, its conveners
+  kServiceCall,     // the methods other services call: service accounts and admins
+  kAdminNetwork,    // keys, audit log, creating coalitions: network admins
+  kPlatform,        // creating networks: platform admins
 };
 
 // OK or PERMISSION_DENIED. `coalition_id` is needed for the coalition accesses.

@@ -25,19 +25,21 @@ ServiceSpec MembershipSpec() {
   spec.default_listen = "127.0.0.1:50051";
   spec.default_metrics_listen = "127.0.0.1:9461";
   spec.grpc_services = {"coalition.membership.v1.MembershipService"};
-  spec.extra_flags.push_back(
-      {"create_admin_key", "",
-       "Create a platform admin API key for this holder (a name), print its secret once, and exit "
-       "without serving. This is how the first key of a deployment is made."});
+  coalition::server::FlagSpec create_admin_key;
+  create_admin_key.name = "create_admin_key";
+  create_admin_key.help =
+      "Create a platform admin API key for this holder (a name), print its secret once, and "
+      "exit without serving. This is how the first key of a deployment is made.";
+  spec.extra_flags.push_back(create_admin_key);
   return spec;
 }
 
 // --create_admin_key: opens the store, makes the key, prints it, exits.
 int CreateAdminKey(const ServiceSpec& spec, const coalition::server::Config& config) {
   auto db = coalition::storage::OpenDatabase(config.store);
-  absl::Status status = db.ok() ? (*db)->Migrate("membership",
-                                                 coalition::membership::MembershipMigrations())
-                                : db.status();
+  absl::Status status =
+      db.ok() ? (*db)->Migrate("membership", coalition::membership::MembershipMigrations())
+              : db.status();
   if (status.ok()) {
     auto secret = coalition::membership::CreatePlatformAdminKey(
         **db, *coalition::SystemClock::Get(), config.Extra("create_admin_key"));
@@ -56,15 +58,16 @@ int CreateAdminKey(const ServiceSpec& spec, const coalition::server::Config& con
 
 int main(int argc, char** argv) {
   const ServiceSpec spec = MembershipSpec();
-  auto config = coalition::server::ParseConfig(spec, std::vector<std::string>(argv + 1, argv + argc),
-                                               coalition::server::ProcessEnvironment());
+  auto config =
+      coalition::server::ParseConfig(spec, std::vector<std::string>(argv + 1, argv + argc),
+                                     coalition::server::ProcessEnvironment());
   if (config.ok() && !config->help && !config->Extra("create_admin_key").empty()) {
     return CreateAdminKey(spec, *config);
   }
   return coalition::server::RunService(
       spec, argc, argv, [](Runtime& runtime) -> absl::StatusOr<ServiceList> {
-        RETURN_IF_ERROR(runtime.database->Migrate("membership",
-                                                  coalition::membership::MembershipMigrations()));
+        RETURN_IF_ERROR(
+            runtime.database->Migrate("membership", coalition::membership::MembershipMigrations()));
         ASSIGN_OR_RETURN(std::string secret,
                          coalition::storage::StoreSecret(*runtime.database, "page-tokens"));
         ServiceList services;

@@ -367,6 +367,7 @@ MembershipService::Reactor* MembershipService::IntrospectApiKey(
     Ctx* ctx, const v1::IntrospectApiKeyRequest* req, v1::IntrospectApiKeyResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    RETURN_IF_ERROR(Authorize(caller, Access::kServiceCall, caller.network_id));
     if (req->secret().empty()) return InvalidField("secret", "is required");
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
@@ -538,11 +539,10 @@ absl::Status MembershipService::DeleteChild(
 
 template <typename T>
 absl::StatusOr<Page<T>> MembershipService::ListChildren(
-    const Ctx* ctx, absl::string_view collection, const std::string& parent, int page_size,
+    const Caller& caller, absl::string_view collection, const std::string& parent, int page_size,
     const std::string& page_token, absl::string_view filter_key,
     const std::vector<std::pair<std::string, storage::Value>>& filters,
     std::string* next_page_token) {
-  ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
   ASSIGN_OR_RETURN(auto name, ParseCoalitionName(parent, "parent"));
   RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
   const std::string query = absl::StrCat(collection, "|", parent, "|", filter_key);
@@ -607,9 +607,10 @@ MembershipService::Reactor* MembershipService::GetMeasurableAim(
 MembershipService::Reactor* MembershipService::ListMeasurableAims(
     Ctx* ctx, const v1::ListMeasurableAimsRequest* req, v1::ListMeasurableAimsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::MeasurableAim>(
-                                    ctx, "aims", req->parent(), req->page_size(), req->page_token(),
-                                    "", {}, resp->mutable_next_page_token()));
+                                    caller, "aims", req->parent(), req->page_size(),
+                                    req->page_token(), "", {}, resp->mutable_next_page_token()));
     for (auto& aim : page.items) *resp->add_aims() = std::move(aim);
     return absl::OkStatus();
   });
@@ -1032,6 +1033,7 @@ MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListMemberships(
     Ctx* ctx, const v1::ListMembershipsRequest* req, v1::ListMembershipsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     FieldViolations v;
     if (!v1::MembershipRole_IsValid(req->role())) v.Add("role", "is not a known value");
     if (!v1::Membership::State_IsValid(req->state())) v.Add("state", "is not a known value");
@@ -1044,7 +1046,7 @@ MembershipService::Reactor* MembershipService::ListMemberships(
       filters.emplace_back("state", int64_t{req->state()});
     }
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::Membership>(
-                                    ctx, "memberships", req->parent(), req->page_size(),
+                                    caller, "memberships", req->parent(), req->page_size(),
                                     req->page_token(), absl::StrCat(req->role(), "|", req->state()),
                                     filters, resp->mutable_next_page_token()));
     for (auto& m : page.items) *resp->add_memberships() = std::move(m);
@@ -1275,6 +1277,7 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
                                                           const v1::ListActorsRequest* req,
                                                           v1::ListActorsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     if (!v1::ActorCategory_IsValid(req->category())) {
       return InvalidField("category", "is not a known value");
     }
@@ -1283,7 +1286,7 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
       filters.emplace_back("category", int64_t{req->category()});
     }
     ASSIGN_OR_RETURN(auto page,
-                     ListChildren<v1::Actor>(ctx, "actors", req->parent(), req->page_size(),
+                     ListChildren<v1::Actor>(caller, "actors", req->parent(), req->page_size(),
                                              req->page_token(), absl::StrCat(req->category()),
                                              filters, resp->mutable_next_page_token()));
     for (auto& a : page.items) *resp->add_actors() = std::move(a);
@@ -1438,7 +1441,8 @@ MembershipService::Reactor* MembershipService::GetTeam(Ctx* ctx, const v1::GetTe
 MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::ListTeamsRequest* req,
                                                          v1::ListTeamsResponse* resp) {
   return server::FinishUnary(ctx, [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(ctx, "teams", req->parent(),
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(caller, "teams", req->parent(),
                                                        req->page_size(), req->page_token(), "", {},
                                                        resp->mutable_next_page_token()));
     for (auto& t : page.items) *resp->add_teams() = std::move(t);
@@ -1528,6 +1532,9 @@ class MembershipService::RosterImport final
     }
     caller_ = std::move(*caller);
     call_request_id_ = server::RequestIdOf(ctx);
+    // Tells the client at once that the import is accepted (and its x-request-id), before the
+    // rows arrive; a long import is then visibly in progress.
+    StartSendInitialMetadata();
     StartRead(&request_);
   }
 

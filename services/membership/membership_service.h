@@ -151,8 +151,8 @@ class MembershipService final : public v1::MembershipService::CallbackService {
       absl::FunctionRef<absl::Status(storage::Session&, const CoalitionChildName&)> before);
   template <typename T>
   absl::StatusOr<Page<T>> ListChildren(
-      const Ctx* ctx, absl::string_view collection, const std::string& parent, int page_size,
-      const std::string& page_token, absl::string_view filter_key,
+      const auth::Caller& caller, absl::string_view collection, const std::string& parent,
+      int page_size, const std::string& page_token, absl::string_view filter_key,
       const std::vector<std::pair<std::string, storage::Value>>& filters,
       std::string* next_page_token);
 

@@ -121,9 +121,7 @@ struct ChildTable;
 template <>
 struct ChildTable<v1::MeasurableAim> {
   static constexpr const char* kTable = "aims";
-  static std::vector<std::pair<std::string, Value>> Columns(const v1::MeasurableAim&) {
-    return {};
-  }
+  static std::vector<std::pair<std::string, Value>> Columns(const v1::MeasurableAim&) { return {}; }
 };
 template <>
 struct ChildTable<v1::Actor> {
@@ -223,8 +221,9 @@ const std::vector<storage::Migration>& MembershipMigrations() {
 
 absl::Status MembershipRepository::InsertNetwork(Session& s, const std::string& id,
                                                  const v1::Network& network) {
-  return s.Execute("INSERT INTO networks (network_id, revision, body) VALUES (?, 1, ?)",
-                   {id, StoredBody(network)})
+  return s
+      .Execute("INSERT INTO networks (network_id, revision, body) VALUES (?, 1, ?)",
+               {id, StoredBody(network)})
       .status();
 }
 
@@ -237,11 +236,10 @@ absl::StatusOr<std::optional<Stored<v1::Network>>> MembershipRepository::GetNetw
 
 absl::Status MembershipRepository::UpdateNetwork(Session& s, const std::string& id,
                                                  const v1::Network& network, int64_t revision) {
-  return ExpectOneRow(
-      s.Execute("UPDATE networks SET revision = revision + 1, body = ? "
-                "WHERE network_id = ? AND revision = ?",
-                {StoredBody(network), id, revision}),
-      "the network");
+  return ExpectOneRow(s.Execute("UPDATE networks SET revision = revision + 1, body = ? "
+                                "WHERE network_id = ? AND revision = ?",
+                                {StoredBody(network), id, revision}),
+                      "the network");
 }
 
 absl::StatusOr<Page<v1::Network>> MembershipRepository::ListNetworks(
@@ -263,9 +261,10 @@ absl::Status MembershipRepository::InsertApiKey(Session& s, const std::string& n
                                                 const std::string& secret_hash,
                                                 const v1::ApiKey& key) {
   return s
-      .Execute("INSERT INTO api_keys (network_id, id, secret_hash, person, body) "
-               "VALUES (?, ?, ?, ?, ?)",
-               {network, id, secret_hash, key.person(), EncodeBody(key)})
+      .Execute(
+          "INSERT INTO api_keys (network_id, id, secret_hash, person, body) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {network, id, secret_hash, key.person(), EncodeBody(key)})
       .status();
 }
 
@@ -311,11 +310,12 @@ absl::StatusOr<Page<v1::ApiKey>> MembershipRepository::ListApiKeys(Session& s,
 }
 
 absl::Status MembershipRepository::InsertCoalition(Session& s, const std::string& network,
-                                                   const std::string& id,
-                                                   const v1::Coalition& c) {
-  return s.Execute("INSERT INTO coalitions (network_id, id, state_code, region, status, revision, "
-                   "body) VALUES (?, ?, ?, ?, ?, 1, ?)",
-                   {network, id, c.state(), c.region(), int64_t{c.status()}, StoredBody(c)})
+                                                   const std::string& id, const v1::Coalition& c) {
+  return s
+      .Execute(
+          "INSERT INTO coalitions (network_id, id, state_code, region, status, revision, "
+          "body) VALUES (?, ?, ?, ?, ?, 1, ?)",
+          {network, id, c.state(), c.region(), int64_t{c.status()}, StoredBody(c)})
       .status();
 }
 
@@ -331,9 +331,10 @@ absl::Status MembershipRepository::UpdateCoalition(Session& s, const std::string
                                                    const std::string& id, const v1::Coalition& c,
                                                    int64_t revision) {
   return ExpectOneRow(
-      s.Execute("UPDATE coalitions SET state_code = ?, region = ?, status = ?, "
-                "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? AND revision = ?",
-                {c.state(), c.region(), int64_t{c.status()}, StoredBody(c), network, id, revision}),
+      s.Execute(
+          "UPDATE coalitions SET state_code = ?, region = ?, status = ?, "
+          "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? AND revision = ?",
+          {c.state(), c.region(), int64_t{c.status()}, StoredBody(c), network, id, revision}),
       "the coalition");
 }
 
@@ -371,8 +372,8 @@ absl::StatusOr<Page<v1::Coalition>> MembershipRepository::ListCoalitions(
 
 template <typename T>
 absl::Status MembershipRepository::InsertChild(Session& s, const std::string& network,
-                                               const std::string& coalition,
-                                               const std::string& id, const T& resource) {
+                                               const std::string& coalition, const std::string& id,
+                                               const T& resource) {
   std::vector<std::string> columns = {"network_id", "coalition_id", "id", "revision", "body"};
   std::vector<Value> params = {network, coalition, id, int64_t{1}, StoredBody(resource)};
   for (auto& [column, value] : ChildTable<T>::Columns(resource)) {
@@ -400,9 +401,8 @@ absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild(
 
 template <typename T>
 absl::Status MembershipRepository::UpdateChild(Session& s, const std::string& network,
-                                               const std::string& coalition,
-                                               const std::string& id, const T& resource,
-                                               int64_t revision) {
+                                               const std::string& coalition, const std::string& id,
+                                               const T& resource, int64_t revision) {
   std::string sets = "revision = revision + 1, body = ?";
   std::vector<Value> params = {StoredBody(resource)};
   for (auto& [column, value] : ChildTable<T>::Columns(resource)) {
@@ -464,18 +464,18 @@ absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren(Session& s,
 }
 
 #define COALITION_INSTANTIATE_CHILD(T)                                                          \
-  template absl::Status MembershipRepository::InsertChild<T>(                                  \
-      Session&, const std::string&, const std::string&, const std::string&, const T&);         \
-  template absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild<T>(         \
-      Session&, const std::string&, const std::string&, const std::string&);                   \
-  template absl::Status MembershipRepository::UpdateChild<T>(                                  \
+  template absl::Status MembershipRepository::InsertChild<T>(                                   \
+      Session&, const std::string&, const std::string&, const std::string&, const T&);          \
+  template absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild<T>(          \
+      Session&, const std::string&, const std::string&, const std::string&);                    \
+  template absl::Status MembershipRepository::UpdateChild<T>(                                   \
       Session&, const std::string&, const std::string&, const std::string&, const T&, int64_t); \
-  template absl::Status MembershipRepository::DeleteChild<T>(                                  \
-      Session&, const std::string&, const std::string&, const std::string&);                   \
-  template absl::StatusOr<Page<T>> MembershipRepository::ListChildren<T>(                      \
-      Session&, const std::string&, const std::string&,                                        \
-      const std::vector<std::pair<std::string, Value>>&, const ListQuery&);                    \
-  template absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren<T>(                \
+  template absl::Status MembershipRepository::DeleteChild<T>(                                   \
+      Session&, const std::string&, const std::string&, const std::string&);                    \
+  template absl::StatusOr<Page<T>> MembershipRepository::ListChildren<T>(                       \
+      Session&, const std::string&, const std::string&,                                         \
+      const std::vector<std::pair<std::string, Value>>&, const ListQuery&);                     \
+  template absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren<T>(                 \
       Session&, const std::string&, const std::string&);
 
 COALITION_INSTANTIATE_CHILD(v1::MeasurableAim)
@@ -520,24 +520,25 @@ absl::Status MembershipRepository::InsertActorRevision(Session& s, const std::st
                                                        const std::string& actor,
                                                        const v1::ActorRevision& revision) {
   return s
-      .Execute("INSERT INTO actor_revisions (network_id, coalition_id, actor_id, revision, body) "
-               "VALUES (?, ?, ?, ?, ?)",
-               {network, coalition, actor, revision.revision(), EncodeBody(revision)})
+      .Execute(
+          "INSERT INTO actor_revisions (network_id, coalition_id, actor_id, revision, body) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {network, coalition, actor, revision.revision(), EncodeBody(revision)})
       .status();
 }
 
 absl::StatusOr<Page<v1::ActorRevision>> MembershipRepository::ListActorRevisions(
-    Session& s, const std::string& network, const std::string& coalition,
-    const std::string& actor, const ListQuery& q) {
+    Session& s, const std::string& network, const std::string& coalition, const std::string& actor,
+    const ListQuery& q) {
   int64_t after = 0;
   if (!q.after_key.empty() && !absl::SimpleAtoi(q.after_key, &after)) {
     return InvalidField("page_token", "is not a token this list returned");
   }
-  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM actor_revisions "
-                                      "WHERE network_id = ? AND coalition_id = ? AND actor_id = ? "
-                                      "AND revision > ? ORDER BY revision LIMIT ?",
-                                      {network, coalition, actor, after,
-                                       int64_t{q.page_size + 1}}));
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query("SELECT revision, body FROM actor_revisions "
+                           "WHERE network_id = ? AND coalition_id = ? AND actor_id = ? "
+                           "AND revision > ? ORDER BY revision LIMIT ?",
+                           {network, coalition, actor, after, int64_t{q.page_size + 1}}));
   Page<v1::ActorRevision> page;
   for (size_t i = 0; i < rows.size() && static_cast<int>(i) < q.page_size; ++i) {
     ASSIGN_OR_RETURN(v1::ActorRevision revision, Decode<v1::ActorRevision>(rows[i].Text(1)));
@@ -552,10 +553,11 @@ absl::StatusOr<Page<v1::ActorRevision>> MembershipRepository::ListActorRevisions
 absl::Status MembershipRepository::InsertPerson(Session& s, const std::string& network,
                                                 const std::string& id, const v1::Person& p) {
   return s
-      .Execute("INSERT INTO people (network_id, id, email_key, name_key, stakeholder_type, "
-               "organization_id, revision, body) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-               {network, id, NormalizeEmail(p.email()), FoldCase(p.display_name()),
-                int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p)})
+      .Execute(
+          "INSERT INTO people (network_id, id, email_key, name_key, stakeholder_type, "
+          "organization_id, revision, body) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+          {network, id, NormalizeEmail(p.email()), FoldCase(p.display_name()),
+           int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p)})
       .status();
 }
 
@@ -579,12 +581,12 @@ absl::Status MembershipRepository::UpdatePerson(Session& s, const std::string& n
                                                 const std::string& id, const v1::Person& p,
                                                 int64_t revision) {
   return ExpectOneRow(
-      s.Execute("UPDATE people SET email_key = ?, name_key = ?, stakeholder_type = ?, "
-                "organization_id = ?, revision = revision + 1, body = ? "
-                "WHERE network_id = ? AND id = ? AND revision = ?",
-                {NormalizeEmail(p.email()), FoldCase(p.display_name()),
-                 int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p), network, id,
-                 revision}),
+      s.Execute(
+          "UPDATE people SET email_key = ?, name_key = ?, stakeholder_type = ?, "
+          "organization_id = ?, revision = revision + 1, body = ? "
+          "WHERE network_id = ? AND id = ? AND revision = ?",
+          {NormalizeEmail(p.email()), FoldCase(p.display_name()), int64_t{p.stakeholder_type()},
+           p.organization(), StoredBody(p), network, id, revision}),
       "the person");
 }
 
@@ -621,10 +623,10 @@ absl::Status MembershipRepository::InsertOrganization(Session& s, const std::str
                                                       const std::string& id,
                                                       const v1::Organization& o) {
   return s
-      .Execute("INSERT INTO organizations (network_id, id, name_key, stakeholder_type, revision, "
-               "body) VALUES (?, ?, ?, ?, 1, ?)",
-               {network, id, FoldCase(o.display_name()),
-                int64_t{o.stakeholder_type()}, StoredBody(o)})
+      .Execute(
+          "INSERT INTO organizations (network_id, id, name_key, stakeholder_type, revision, "
+          "body) VALUES (?, ?, ?, ?, 1, ?)",
+          {network, id, FoldCase(o.display_name()), int64_t{o.stakeholder_type()}, StoredBody(o)})
       .status();
 }
 
@@ -647,15 +649,13 @@ MembershipRepository::FindOrganizationByName(Session& s, const std::string& netw
 
 absl::Status MembershipRepository::UpdateOrganization(Session& s, const std::string& network,
                                                       const std::string& id,
-                                                      const v1::Organization& o,
-                                                      int64_t revision) {
-  return ExpectOneRow(
-      s.Execute("UPDATE organizations SET name_key = ?, stakeholder_type = ?, "
-                "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? "
-                "AND revision = ?",
-                {FoldCase(o.display_name()), int64_t{o.stakeholder_type()},
-                 StoredBody(o), network, id, revision}),
-      "the organization");
+                                                      const v1::Organization& o, int64_t revision) {
+  return ExpectOneRow(s.Execute("UPDATE organizations SET name_key = ?, stakeholder_type = ?, "
+                                "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? "
+                                "AND revision = ?",
+                                {FoldCase(o.display_name()), int64_t{o.stakeholder_type()},
+                                 StoredBody(o), network, id, revision}),
+                      "the organization");
 }
 
 absl::Status MembershipRepository::DeleteOrganization(Session& s, const std::string& network,
@@ -664,8 +664,9 @@ absl::Status MembershipRepository::DeleteOrganization(Session& s, const std::str
       .status();
 }
 
-absl::StatusOr<bool> MembershipRepository::OrganizationHasPeople(
-    Session& s, const std::string& network, const std::string& organization) {
+absl::StatusOr<bool> MembershipRepository::OrganizationHasPeople(Session& s,
+                                                                 const std::string& network,
+                                                                 const std::string& organization) {
   ASSIGN_OR_RETURN(auto rows, s.Query("SELECT 1 FROM people WHERE network_id = ? AND "
                                       "organization_id = ? LIMIT 1",
                                       {network, organization}));
@@ -691,8 +692,7 @@ absl::StatusOr<bool> MembershipRepository::HasKeysActingAs(Session& s, const std
 absl::StatusOr<Page<v1::Organization>> MembershipRepository::ListOrganizations(
     Session& s, const std::string& network, const std::string& name_contains,
     v1::StakeholderType type, const ListQuery& q) {
-  std::string sql =
-      "SELECT revision, body, id FROM organizations WHERE network_id = ? AND id > ?";
+  std::string sql = "SELECT revision, body, id FROM organizations WHERE network_id = ? AND id > ?";
   std::vector<Value> params = {network, q.after_key};
   if (!name_contains.empty()) {
     sql += " AND name_key LIKE ? ESCAPE '\\'";

@@ -122,8 +122,7 @@ class MembershipRepository {
   absl::Status InsertActorRevision(Session& s, const std::string& network,
                                    const std::string& coalition, const std::string& actor,
                                    const v1::ActorRevision& revision);
-  absl::StatusOr<Page<v1::ActorRevision>> ListActorRevisions(Session& s,
-                                                             const std::string& network,
+  absl::StatusOr<Page<v1::ActorRevision>> ListActorRevisions(Session& s, const std::string& network,
                                                              const std::string& coalition,
                                                              const std::string& actor,
                                                              const ListQuery& q);

@@ -4,8 +4,8 @@
 
 #include <chrono>
 #include <memory>
-#include <thread>
 #include <string>
+#include <thread>
 
 #include <grpcpp/grpcpp.h>
 
@@ -131,8 +131,7 @@ TEST_F(MembershipProcessTest, EveryMethodWithoutCredentialsIsUnauthenticated) {
   ASSERT_GT(descriptor->method_count(), 40);
   for (int i = 0; i < descriptor->method_count(); ++i) {
     const std::string method = "/" + std::string(kService) + "/" + descriptor->method(i)->name();
-    EXPECT_EQ(CallWithEmptyRequest(channel_, method).error_code(), grpc::UNAUTHENTICATED)
-        << method;
+    EXPECT_EQ(CallWithEmptyRequest(channel_, method).error_code(), grpc::UNAUTHENTICATED) << method;
     EXPECT_EQ(CallWithEmptyRequest(channel_, method, "ck_not-a-real-key").error_code(),
               grpc::UNAUTHENTICATED)
         << method;
@@ -164,6 +163,9 @@ TEST_F(MembershipProcessTest, SigtermLetsCallsInFlightCompleteAndExitsZero) {
   row->set_stakeholder_type(v1::HOSPITALS);
   row->set_role(v1::MEMBER);
   ASSERT_TRUE(writer->Write(first));
+  // The server has started the call once it sends its initial metadata: only then is the call
+  // in flight, rather than still on its way.
+  writer->WaitForInitialMetadata();
 
   ASSERT_TRUE(service_.process->Signal(SIGTERM).ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(300));

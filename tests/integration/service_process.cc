@@ -80,7 +80,8 @@ grpc::Status OneMessageCall(const std::shared_ptr<grpc::Channel>& channel,
     std::vector<grpc::Slice> slices;
     (void)response_buffer.Dump(&slices);
     response->clear();
-    for (const auto& s : slices) response->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    for (const auto& s : slices)
+      response->append(reinterpret_cast<const char*>(s.begin()), s.size());
   }
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {

@@ -25,9 +25,9 @@ absl::StatusOr<CoalitionName> ParseCoalitionName(absl::string_view name, absl::s
 absl::StatusOr<NetworkChildName> ParseNetworkChild(absl::string_view collection,
                                                    absl::string_view name,
                                                    absl::string_view field) {
-  ASSIGN_OR_RETURN(auto ids, ParseResourceName(absl::StrCat("networks/{network}/", collection,
-                                                            "/{id}"),
-                                               name, field));
+  ASSIGN_OR_RETURN(
+      auto ids,
+      ParseResourceName(absl::StrCat("networks/{network}/", collection, "/{id}"), name, field));
   return NetworkChildName{ids[0], ids[1]};
 }
 
@@ -35,10 +35,9 @@ absl::StatusOr<CoalitionChildName> ParseCoalitionChild(absl::string_view collect
                                                        absl::string_view name,
                                                        absl::string_view field) {
   ASSIGN_OR_RETURN(
-      auto ids,
-      ParseResourceName(
-          absl::StrCat("networks/{network}/coalitions/{coalition}/", collection, "/{id}"), name,
-          field));
+      auto ids, ParseResourceName(
+                    absl::StrCat("networks/{network}/coalitions/{coalition}/", collection, "/{id}"),
+                    name, field));
   return CoalitionChildName{ids[0], ids[1], ids[2]};
 }
 

@@ -36,8 +36,7 @@ absl::StatusOr<NetworkName> ParseNetworkName(absl::string_view name, absl::strin
 absl::StatusOr<CoalitionName> ParseCoalitionName(absl::string_view name, absl::string_view field);
 // `collection` is e.g. "people"; the name is networks/{n}/{collection}/{id}.
 absl::StatusOr<NetworkChildName> ParseNetworkChild(absl::string_view collection,
-                                                   absl::string_view name,
-                                                   absl::string_view field);
+                                                   absl::string_view name, absl::string_view field);
 // `collection` is e.g. "actors"; the name is networks/{n}/coalitions/{c}/{collection}/{id}.
 absl::StatusOr<CoalitionChildName> ParseCoalitionChild(absl::string_view collection,
                                                        absl::string_view name,

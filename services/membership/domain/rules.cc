@@ -19,8 +19,8 @@ double AimProgress(double baseline, double target, double current_value) {
 }
 
 namespace {
-void AddEvent(v1::Membership& membership, v1::MembershipEvent::Kind kind,
-              v1::MembershipRole role, absl::Time now, const std::string& note) {
+void AddEvent(v1::Membership& membership, v1::MembershipEvent::Kind kind, v1::MembershipRole role,
+              absl::Time now, const std::string& note) {
   auto* event = membership.add_history();
   event->set_kind(kind);
   event->set_role(role);
@@ -126,9 +126,9 @@ absl::Status CheckTeamPlacement(const std::vector<v1::Team>& teams, const std::s
   if (parent_name.empty()) {
     for (const auto& [name, parent] : parent_of) {
       if (parent.empty() && name != team_name) {
-        return InvalidField("team.parent_team",
-                            absl::StrCat("is required: ", name,
-                                         " is already the leadership team at the centre"));
+        return InvalidField(
+            "team.parent_team",
+            absl::StrCat("is required: ", name, " is already the leadership team at the centre"));
       }
     }
     return absl::OkStatus();

@@ -19,8 +19,7 @@ std::string F(absl::string_view prefix, absl::string_view field) {
 }
 
 template <typename Enum>
-void RequireEnum(FieldViolations& v, std::string field, Enum value,
-                 bool (*is_valid)(int)) {
+void RequireEnum(FieldViolations& v, std::string field, Enum value, bool (*is_valid)(int)) {
   if (static_cast<int>(value) == 0) {
     v.Add(std::move(field), "is required");
   } else if (!is_valid(static_cast<int>(value))) {
@@ -28,8 +27,7 @@ void RequireEnum(FieldViolations& v, std::string field, Enum value,
   }
 }
 
-void CheckStateCode(FieldViolations& v, std::string field, absl::string_view code,
-                    bool required) {
+void CheckStateCode(FieldViolations& v, std::string field, absl::string_view code, bool required) {
   if (code.empty()) {
     if (required) v.Add(std::move(field), "is required");
     return;
@@ -134,8 +132,9 @@ absl::Status ValidateAim(const v1::MeasurableAim& aim, absl::string_view prefix)
   if (aim.target() == aim.baseline()) {
     v.Add(F(prefix, "target"), "must differ from the baseline");
   }
-  const std::pair<const char*, double> numbers[] = {
-      {"baseline", aim.baseline()}, {"target", aim.target()}, {"current_value", aim.current_value()}};
+  const std::pair<const char*, double> numbers[] = {{"baseline", aim.baseline()},
+                                                    {"target", aim.target()},
+                                                    {"current_value", aim.current_value()}};
   for (const auto& [field, value] : numbers) {
     if (!std::isfinite(value)) v.Add(F(prefix, field), "must be a finite number");
   }
@@ -155,14 +154,12 @@ absl::Status ValidatePerson(const v1::Person& person, absl::string_view network_
   LimitText(v, F(prefix, "phone"), person.phone(), 40);
   RequireEnum(v, F(prefix, "stakeholder_type"), person.stakeholder_type(),
               &v1::StakeholderType_IsValid);
-  CheckNetworkRef(v, F(prefix, "organization"), person.organization(), network_id,
-                  "organizations");
+  CheckNetworkRef(v, F(prefix, "organization"), person.organization(), network_id, "organizations");
   CheckStateCode(v, F(prefix, "state"), person.state(), false);
   return v.ToStatus();
 }
 
-absl::Status ValidateOrganization(const v1::Organization& organization,
-                                  absl::string_view prefix) {
+absl::Status ValidateOrganization(const v1::Organization& organization, absl::string_view prefix) {
   FieldViolations v;
   RequireText(v, F(prefix, "display_name"), organization.display_name(), kMaxNameLength);
   RequireEnum(v, F(prefix, "stakeholder_type"), organization.stakeholder_type(),
@@ -172,8 +169,8 @@ absl::Status ValidateOrganization(const v1::Organization& organization,
   return v.ToStatus();
 }
 
-absl::Status ValidateNewMembership(const v1::Membership& membership,
-                                   absl::string_view network_id, absl::string_view prefix) {
+absl::Status ValidateNewMembership(const v1::Membership& membership, absl::string_view network_id,
+                                   absl::string_view prefix) {
   FieldViolations v;
   const std::string field = F(prefix, "member");
   if (membership.member().empty()) {
@@ -182,7 +179,8 @@ absl::Status ValidateNewMembership(const v1::Membership& membership,
     auto person = ParseNetworkChild("people", membership.member(), field);
     auto organization = ParseNetworkChild("organizations", membership.member(), field);
     if (!person.ok() && !organization.ok()) {
-      v.Add(field, "must be networks/{network}/people/{id} or networks/{network}/organizations/{id}");
+      v.Add(field,
+            "must be networks/{network}/people/{id} or networks/{network}/organizations/{id}");
     } else if ((person.ok() ? person->network : organization->network) != network_id) {
       v.Add(field, "must be in the coalition's network");
     }
@@ -199,8 +197,7 @@ absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
     v.Add(F(prefix, "organization"), "an actor is a person or an organization, not both");
   }
   CheckNetworkRef(v, F(prefix, "person"), actor.person(), network_id, "people");
-  CheckNetworkRef(v, F(prefix, "organization"), actor.organization(), network_id,
-                  "organizations");
+  CheckNetworkRef(v, F(prefix, "organization"), actor.organization(), network_id, "organizations");
   RequireEnum(v, F(prefix, "category"), actor.category(), &v1::ActorCategory_IsValid);
   LimitItems(v, F(prefix, "interests"), actor.interests_size(), kMaxActorInterests);
   for (int i = 0; i < actor.interests_size(); ++i) {

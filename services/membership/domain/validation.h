@@ -30,8 +30,8 @@ absl::Status ValidateAim(const v1::MeasurableAim& aim, absl::string_view prefix)
 absl::Status ValidatePerson(const v1::Person& person, absl::string_view network_id,
                             absl::string_view prefix);
 absl::Status ValidateOrganization(const v1::Organization& organization, absl::string_view prefix);
-absl::Status ValidateNewMembership(const v1::Membership& membership,
-                                   absl::string_view network_id, absl::string_view prefix);
+absl::Status ValidateNewMembership(const v1::Membership& membership, absl::string_view network_id,
+                                   absl::string_view prefix);
 absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
                            absl::string_view prefix);
 // Checks the team's own fields; membership of leads and members is checked against the store.
