@@ -1692,14 +1692,18 @@ MembershipService::Reactor* MembershipService::CheckMembership(
     }
     RETURN_IF_ERROR(
         Authorize(caller, Access::kReadCoalition, coalition.network, coalition.coalition));
-    ASSIGN_OR_RETURN(auto roster, Roster(coalition.network, coalition.coalition));
-    for (const v1::Membership& m : roster) {
-      if (m.member() != req->person()) continue;
-      resp->set_active(m.state() == v1::Membership::ACTIVE);
-      resp->set_role(m.role());
-      resp->set_membership(m.name());
-    }
-    return absl::OkStatus();
+    // One indexed read: cheaper than any cache (DESIGN.md, "Cache").
+    return db_.Read([&](Session& s) -> absl::Status {
+      RETURN_IF_ERROR(RequireCoalition(s, coalition.network, coalition.coalition));
+      ASSIGN_OR_RETURN(auto membership, repo_.FindMembershipOf(s, coalition.network,
+                                                               coalition.coalition, req->person()));
+      if (membership) {
+        resp->set_active(membership->resource.state() == v1::Membership::ACTIVE);
+        resp->set_role(membership->resource.role());
+        resp->set_membership(membership->resource.name());
+      }
+      return absl::OkStatus();
+    });
   });
 }
 
