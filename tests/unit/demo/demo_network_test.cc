@@ -59,7 +59,9 @@ TEST(DemoNetworkTest, TeamPeopleAreMembersWhoStay) {
     ASSERT_FALSE(c.teams.empty());
     EXPECT_EQ(c.teams[0].parent, kNone);
     for (size_t t = 0; t < c.teams.size(); ++t) {
-      if (t > 0) EXPECT_LT(c.teams[t].parent, static_cast<int>(t)) << "parents come first";
+      if (t > 0) {
+        EXPECT_LT(c.teams[t].parent, static_cast<int>(t)) << "parents come first";
+      }
       for (const auto* people : {&c.teams[t].leads, &c.teams[t].members}) {
         for (int person : *people) {
           EXPECT_TRUE(roster.count(person)) << c.coalition.display_name();
