@@ -6,7 +6,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/storage/platform_tables.h"
-#include "services/membership/domain/names.h"
+#include "libs/core/resource_names.h"
 
 namespace coalition::membership {
 

@@ -15,7 +15,7 @@
 #include "libs/server/call_context.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
-#include "services/membership/domain/names.h"
+#include "libs/core/resource_names.h"
 #include "services/membership/domain/rules.h"
 #include "services/membership/domain/validation.h"
 

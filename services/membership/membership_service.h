@@ -14,7 +14,7 @@
 #include "libs/core/clock.h"
 #include "libs/core/page_token.h"
 #include "libs/storage/database.h"
-#include "services/membership/domain/names.h"
+#include "libs/core/resource_names.h"
 #include "services/membership/repository.h"
 
 namespace coalition::membership {

@@ -7,7 +7,7 @@
 #include "libs/core/proto_body.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
-#include "services/membership/domain/names.h"
+#include "libs/core/resource_names.h"
 #include "services/membership/domain/validation.h"
 
 namespace coalition::membership {

@@ -6,8 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
-#include "services/meetings/domain/names.h"
 
 namespace coalition::meetings {
 

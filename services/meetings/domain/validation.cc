@@ -7,10 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
 #include "services/meetings/domain/commitments.h"
-#include "services/meetings/domain/names.h"
 
 namespace coalition::meetings {
 namespace {
@@ -37,10 +37,10 @@ void CheckPerson(FieldViolations& v, const std::string& field, absl::string_view
     if (required) v.Add(field, "is required: a person of the network");
     return;
   }
-  auto network = ParseNetworkChildNetwork("people", name, field);
-  if (!network.ok()) {
+  auto person = ParseNetworkChild("people", name, field);
+  if (!person.ok()) {
     v.Add(field, "must look like \"networks/{network}/people/{person}\"");
-  } else if (*network != network_id) {
+  } else if (person->network != network_id) {
     v.Add(field, "must be in the same network");
   }
 }

@@ -1,14 +1,14 @@
-#ifndef COALITION_SERVICES_MEMBERSHIP_DOMAIN_NAMES_H_
-#define COALITION_SERVICES_MEMBERSHIP_DOMAIN_NAMES_H_
+#ifndef COALITION_LIBS_CORE_RESOURCE_NAMES_H_
+#define COALITION_LIBS_CORE_RESOURCE_NAMES_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-// Resource names of the membership service (AIP-122): parse with the request field to blame,
-// build from ids.
-namespace coalition::membership {
+// Resource names shared by every service (AIP-122): parse them with the request field to blame,
+// build them from ids.
+namespace coalition {
 
 struct NetworkName {
   std::string network;
@@ -47,6 +47,6 @@ std::string NetworkChild(absl::string_view network, absl::string_view collection
 std::string CoalitionChild(absl::string_view network, absl::string_view coalition,
                            absl::string_view collection, absl::string_view id);
 
-}  // namespace coalition::membership
+}  // namespace coalition
 
-#endif  // COALITION_SERVICES_MEMBERSHIP_DOMAIN_NAMES_H_
+#endif  // COALITION_LIBS_CORE_RESOURCE_NAMES_H_

@@ -1,10 +1,10 @@
-#include "services/membership/domain/names.h"
+#include "libs/core/resource_names.h"
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/ids.h"
 #include "libs/core/status.h"
 
-namespace coalition::membership {
+namespace coalition {
 
 std::string NetworkName::Name() const { return absl::StrCat("networks/", network); }
 std::string CoalitionName::Name() const {
@@ -51,4 +51,4 @@ std::string CoalitionChild(absl::string_view network, absl::string_view coalitio
   return absl::StrCat("networks/", network, "/coalitions/", coalition, "/", collection, "/", id);
 }
 
-}  // namespace coalition::membership
+}  // namespace coalition
