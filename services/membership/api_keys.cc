@@ -4,9 +4,9 @@
 #include "libs/auth/api_key.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/storage/platform_tables.h"
-#include "libs/core/resource_names.h"
 
 namespace coalition::membership {
 

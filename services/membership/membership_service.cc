@@ -10,12 +10,12 @@
 #include "libs/core/field_mask.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
 #include "libs/server/call_context.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
-#include "libs/core/resource_names.h"
 #include "services/membership/domain/rules.h"
 #include "services/membership/domain/validation.h"
 

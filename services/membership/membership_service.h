@@ -13,8 +13,8 @@
 #include "libs/cache/cache.h"
 #include "libs/core/clock.h"
 #include "libs/core/page_token.h"
-#include "libs/storage/database.h"
 #include "libs/core/resource_names.h"
+#include "libs/storage/database.h"
 #include "services/membership/repository.h"
 
 namespace coalition::membership {

@@ -5,9 +5,9 @@
 #include "absl/strings/str_join.h"
 #include "libs/core/etag.h"
 #include "libs/core/proto_body.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
-#include "libs/core/resource_names.h"
 #include "services/membership/domain/validation.h"
 
 namespace coalition::membership {

@@ -7,9 +7,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
-#include "libs/core/resource_names.h"
 
 namespace coalition::membership {
 namespace {
