@@ -173,21 +173,11 @@ TEST_F(ActorApiTest, ListActorsFiltersByCategoryAndWalksEveryActorOnce) {
         CreateActor(a1_.name(), "Supporter " + std::to_string(i), v1::SUPPORTER).name());
   }
   CreateActor(a1_.name(), "Opponent", v1::OPPOSITION);
-  std::vector<std::string> seen;
-  std::string token;
-  int pages = 0;
-  do {
-    v1::ListActorsRequest request;
-    request.set_parent(a1_.name());
-    request.set_category(v1::SUPPORTER);
-    request.set_page_size(2);
-    request.set_page_token(token);
-    v1::ListActorsResponse response;
-    ASSERT_THAT(stub().ListActors(Ctx(admin_a_).get(), request, &response), IsOk());
-    for (const auto& a : response.actors()) seen.push_back(a.name());
-    token = response.next_page_token();
-    ++pages;
-  } while (!token.empty() && pages < 10);
+  v1::ListActorsRequest request;
+  request.set_parent(a1_.name());
+  request.set_category(v1::SUPPORTER);
+  const auto [seen, pages] = WalkPages(&v1::MembershipService::Stub::ListActors, request, admin_a_,
+                                       [](const v1::ListActorsResponse& r) { return r.actors(); });
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), supporters);

@@ -250,20 +250,11 @@ TEST_F(CoalitionApiTest, ListCoalitionsWalksEveryCoalitionOnceWithPageSizeTwo) {
   for (const char* name : {"Roanoke", "Lynchburg", "Danville"}) {
     expected.insert(CreateCoalition(network_a_.name(), name, "VA").name());
   }
-  std::vector<std::string> seen;
-  std::string token;
-  int pages = 0;
-  do {
-    v1::ListCoalitionsRequest request;
-    request.set_parent(network_a_.name());
-    request.set_page_size(2);
-    request.set_page_token(token);
-    v1::ListCoalitionsResponse response;
-    ASSERT_THAT(stub().ListCoalitions(Ctx(admin_a_).get(), request, &response), IsOk());
-    EXPECT_LE(response.coalitions_size(), 2);
-    for (const auto& c : response.coalitions()) seen.push_back(c.name());
-    token = response.next_page_token();
-  } while (!token.empty() && ++pages < 10);
+  v1::ListCoalitionsRequest request;
+  request.set_parent(network_a_.name());
+  const auto [seen, pages] =
+      WalkPages(&v1::MembershipService::Stub::ListCoalitions, request, admin_a_,
+                [](const v1::ListCoalitionsResponse& r) { return r.coalitions(); });
   EXPECT_EQ(seen.size(), expected.size());
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected);
 }
@@ -616,21 +607,11 @@ TEST_F(AimApiTest, ListAimsWalksEveryAimOnceWithPageSizeTwo) {
     expected.insert(CreateAim(a1_.name(), "Aim " + std::to_string(i), 0, 10, i).name());
   }
   CreateAim(a2_.name(), "Not in a1", 0, 10, 1);
-  std::vector<std::string> seen;
-  std::string token;
-  int pages = 0;
-  do {
-    v1::ListMeasurableAimsRequest request;
-    request.set_parent(a1_.name());
-    request.set_page_size(2);
-    request.set_page_token(token);
-    v1::ListMeasurableAimsResponse response;
-    ASSERT_THAT(stub().ListMeasurableAims(Ctx(admin_a_).get(), request, &response), IsOk());
-    EXPECT_LE(response.aims_size(), 2);
-    for (const auto& aim : response.aims()) seen.push_back(aim.name());
-    token = response.next_page_token();
-    ++pages;
-  } while (!token.empty() && pages < 10);
+  v1::ListMeasurableAimsRequest request;
+  request.set_parent(a1_.name());
+  const auto [seen, pages] =
+      WalkPages(&v1::MembershipService::Stub::ListMeasurableAims, request, admin_a_,
+                [](const v1::ListMeasurableAimsResponse& r) { return r.aims(); });
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected);

@@ -203,20 +203,11 @@ TEST_F(MembershipApiTest, ListMembershipsWalksEveryMembershipOnceWithPageSizeTwo
     v1::Person p = CreatePerson(network_a_.name(), "Member " + std::to_string(i));
     expected.insert(CreateMembership(a1_.name(), p.name()).name());
   }
-  std::vector<std::string> seen;
-  std::string token;
-  int pages = 0;
-  do {
-    v1::ListMembershipsRequest request;
-    request.set_parent(a1_.name());
-    request.set_page_size(2);
-    request.set_page_token(token);
-    v1::ListMembershipsResponse response;
-    ASSERT_THAT(stub().ListMemberships(Ctx(admin_a_).get(), request, &response), IsOk());
-    for (const auto& m : response.memberships()) seen.push_back(m.name());
-    token = response.next_page_token();
-    ++pages;
-  } while (!token.empty() && pages < 10);
+  v1::ListMembershipsRequest request;
+  request.set_parent(a1_.name());
+  const auto [seen, pages] =
+      WalkPages(&v1::MembershipService::Stub::ListMemberships, request, admin_a_,
+                [](const v1::ListMembershipsResponse& r) { return r.memberships(); });
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected);

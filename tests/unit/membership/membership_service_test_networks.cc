@@ -146,20 +146,10 @@ TEST_F(NetworkApiTest, ListNetworksShowsANetworkKeyOnlyItsOwnNetwork) {
 
 TEST_F(NetworkApiTest, ListNetworksWalksEveryNetworkOnceWithPageSizeTwo) {
   for (int i = 0; i < 3; ++i) CreateNetwork("Extra network", {"TX"});
-  std::multiset<std::string> seen;
-  std::string token;
-  int pages = 0;
-  do {
-    v1::ListNetworksRequest request;
-    request.set_page_size(2);
-    request.set_page_token(token);
-    v1::ListNetworksResponse response;
-    ASSERT_THAT(stub().ListNetworks(Ctx(platform_key()).get(), request, &response), IsOk());
-    EXPECT_LE(response.networks_size(), 2);
-    for (const auto& n : response.networks()) seen.insert(n.name());
-    token = response.next_page_token();
-    ++pages;
-  } while (!token.empty() && pages < 10);
+  v1::ListNetworksRequest request;
+  const auto [seen, pages] =
+      WalkPages(&v1::MembershipService::Stub::ListNetworks, request, platform_key(),
+                [](const v1::ListNetworksResponse& r) { return r.networks(); });
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()).size(), 5u);
   EXPECT_EQ(pages, 3);

@@ -253,20 +253,10 @@ TEST_F(TeamApiTest, ListTeamsWalksEveryTeamOnceWithPageSizeTwo) {
   for (int i = 0; i < 4; ++i) {
     expected.insert(CreateTeam(a1_.name(), "Team " + std::to_string(i), root_.name()).name());
   }
-  std::vector<std::string> seen;
-  std::string token;
-  int pages = 0;
-  do {
-    v1::ListTeamsRequest request;
-    request.set_parent(a1_.name());
-    request.set_page_size(2);
-    request.set_page_token(token);
-    v1::ListTeamsResponse response;
-    ASSERT_THAT(stub().ListTeams(Ctx(admin_a_).get(), request, &response), IsOk());
-    for (const auto& t : response.teams()) seen.push_back(t.name());
-    token = response.next_page_token();
-    ++pages;
-  } while (!token.empty() && pages < 10);
+  v1::ListTeamsRequest request;
+  request.set_parent(a1_.name());
+  const auto [seen, pages] = WalkPages(&v1::MembershipService::Stub::ListTeams, request, admin_a_,
+                                       [](const v1::ListTeamsResponse& r) { return r.teams(); });
   EXPECT_EQ(pages, 3);
   EXPECT_EQ(seen.size(), 5u);
   EXPECT_EQ(std::set<std::string>(seen.begin(), seen.end()), expected);

@@ -119,6 +119,33 @@ class MembershipServiceTest : public ::testing::Test {
                             v1::ImportRosterResponse* response,
                             grpc::ClientContext* context = nullptr);
 
+  // Walks every page of a List call at page_size 2 with the key `secret`: the names seen in
+  // order, and how many pages it took. Each page must be OK and hold at most 2 items.
+  struct PageWalk {
+    std::vector<std::string> names;
+    int pages = 0;
+  };
+  template <typename Request, typename Response, typename Items>
+  PageWalk WalkPages(grpc::Status (v1::MembershipService::Stub::*rpc)(grpc::ClientContext*,
+                                                                      const Request&, Response*),
+                     Request request, const std::string& secret, Items items) {
+    PageWalk walk;
+    std::string token;
+    do {
+      request.set_page_size(2);
+      request.set_page_token(token);
+      Response response;
+      const grpc::Status status = (stub().*rpc)(Ctx(secret).get(), request, &response);
+      EXPECT_THAT(status, IsOk());
+      if (!status.ok()) break;
+      EXPECT_LE(items(response).size(), 2);
+      for (const auto& item : items(response)) walk.names.push_back(item.name());
+      token = response.next_page_token();
+      ++walk.pages;
+    } while (!token.empty() && walk.pages < 10);
+    return walk;
+  }
+
   // Reads back through the API with the platform key.
   v1::Coalition GetCoalition(const std::string& name);
   v1::Person GetPerson(const std::string& name);
