@@ -55,6 +55,22 @@ absl::Status Authorize(const Caller& caller, Access access, absl::string_view ne
                        absl::string_view coalition_id) {
   if (caller.IsPlatformAdmin()) return absl::OkStatus();
   if (access == Access::kPlatform) return Denied("manage networks");
+  if (caller.IsPlatformService()) {
+    // Every network, but only what a service account may do in its own: no writes.
+    switch (access) {
+      case Access::kReadNetwork:
+      case Access::kReadDirectory:
+      case Access::kReadCoalition:
+      case Access::kServiceCall:
+        return absl::OkStatus();
+      case Access::kWriteDirectory:
+      case Access::kWriteCoalition:
+      case Access::kAdminNetwork:
+      case Access::kPlatform:
+        break;
+    }
+    return Denied("change anything: it is a platform service account");
+  }
   if (caller.network_id != network_id) return Denied("see another network");
   const bool admin = caller.role == ROLE_NETWORK_ADMIN;
   const bool in_scope = caller.HasCoalition(coalition_id);

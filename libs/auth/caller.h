@@ -21,12 +21,17 @@ using coalition::common::v1::Role;
 struct Caller {
   std::string key;  // the key's resource name
   Role role = coalition::common::v1::ROLE_UNSPECIFIED;
-  std::string network_id;                  // empty only for a platform admin
+  std::string network_id;  // empty only for a platform admin or a platform service account
   std::vector<std::string> coalition_ids;  // scope of convener and member keys
   std::string person;                      // networks/{n}/people/{p}, when the key acts as one
 
   bool IsPlatformAdmin() const {
     return role == coalition::common::v1::ROLE_NETWORK_ADMIN && network_id.empty();
+  }
+  // A service that serves every network (meetings-server, ...): it reads any network and calls
+  // the service methods there, and changes nothing else.
+  bool IsPlatformService() const {
+    return role == coalition::common::v1::ROLE_SERVICE_ACCOUNT && network_id.empty();
   }
   bool HasCoalition(absl::string_view coalition_id) const;
 };
@@ -57,7 +62,9 @@ enum class Access {
   kPlatform,        // creating networks: platform admins
 };
 
-// OK or PERMISSION_DENIED. `coalition_id` is needed for the coalition accesses.
+// OK or PERMISSION_DENIED. `coalition_id` is needed for the coalition accesses. A platform admin
+// may do everything; a platform service account may do kReadNetwork, kReadDirectory,
+// kReadCoalition and kServiceCall in any network (including "", the platform's own keys).
 absl::Status Authorize(const Caller& caller, Access access, absl::string_view network_id,
                        absl::string_view coalition_id = "");
 

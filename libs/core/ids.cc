@@ -5,10 +5,12 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "libs/core/status.h"
 
@@ -31,6 +33,11 @@ std::string NewResourceId() {
     id[i] = kAlphabet[static_cast<unsigned char>(bytes[i]) & 31];
   }
   return id;
+}
+
+std::string TimeOrderedId(absl::Time time) {
+  const int64_t micros = std::max<int64_t>(absl::ToUnixMicros(time), 0);
+  return absl::StrFormat("%019d-%s", micros, NewResourceId());
 }
 
 std::string Sha256Hex(absl::string_view data) {

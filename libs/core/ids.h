@@ -6,11 +6,17 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace coalition {
 
 // A new resource id: 20 characters of lowercase base32 (100 random bits from the OS CSPRNG).
 std::string NewResourceId();
+
+// A unique key that sorts by `time` as text: zero-padded microseconds since the epoch, a dash,
+// and NewResourceId(), so keys of the same microsecond stay apart. For logs, outboxes and
+// event streams read in time order with a plain key scan.
+std::string TimeOrderedId(absl::Time time);
 
 // `n` bytes from the OS CSPRNG.
 std::string RandomBytes(size_t n);

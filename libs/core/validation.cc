@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/resource_names.h"
 
 namespace coalition {
 
@@ -45,6 +46,36 @@ void CheckRequestId(FieldViolations& v, absl::string_view request_id) {
       v.Add("request_id", "must be printable ASCII without spaces");
       return;
     }
+  }
+}
+
+void CheckNetworkRef(FieldViolations& v, const std::string& field, absl::string_view name,
+                     absl::string_view collection, absl::string_view network_id, bool required) {
+  if (name.empty()) {
+    if (required) v.Add(field, "is required");
+    return;
+  }
+  auto parsed = ParseNetworkChild(collection, name, field);
+  if (!parsed.ok()) {
+    v.Add(field, absl::StrCat("must look like \"networks/{network}/", collection, "/{id}\""));
+  } else if (parsed->network != network_id) {
+    v.Add(field, "must be in the same network");
+  }
+}
+
+void CheckCoalitionRef(FieldViolations& v, const std::string& field, absl::string_view name,
+                       absl::string_view collection, absl::string_view network_id,
+                       absl::string_view coalition_id, bool required) {
+  if (name.empty()) {
+    if (required) v.Add(field, "is required");
+    return;
+  }
+  auto parsed = ParseCoalitionChild(collection, name, field);
+  if (!parsed.ok()) {
+    v.Add(field, absl::StrCat("must look like \"networks/{network}/coalitions/{coalition}/",
+                              collection, "/{id}\""));
+  } else if (parsed->network != network_id || parsed->coalition != coalition_id) {
+    v.Add(field, "must be in the same coalition");
   }
 }
 

@@ -23,6 +23,18 @@ void LimitItems(FieldViolations& v, std::string field, int count, int max_count)
 // Empty is allowed (no request id); otherwise printable ASCII up to kMaxRequestIdLength.
 void CheckRequestId(FieldViolations& v, absl::string_view request_id);
 
+// A reference to a resource directly under network `network_id`
+// (networks/{n}/{collection}/{id}): its shape and its network. Empty is allowed unless
+// `required`.
+void CheckNetworkRef(FieldViolations& v, const std::string& field, absl::string_view name,
+                     absl::string_view collection, absl::string_view network_id,
+                     bool required = false);
+// A reference to a resource of `collection` in one coalition
+// (networks/{n}/coalitions/{c}/{collection}/{id}): its shape and its coalition.
+void CheckCoalitionRef(FieldViolations& v, const std::string& field, absl::string_view name,
+                       absl::string_view collection, absl::string_view network_id,
+                       absl::string_view coalition_id, bool required = false);
+
 bool IsValidEmail(absl::string_view email);
 
 // `text` lowercased letter by letter, beyond ASCII too ("Ángela" -> "ángela"), so that name

@@ -192,6 +192,7 @@ absl::Status Serve(const ServiceSpec& spec, const Config& config, const ServiceF
 
   const std::string reason = shutdown.Wait();
   telemetry::LogInfo("shutting down", {{"reason", reason}});
+  for (const auto& begin_shutdown : (*runtime)->on_shutdown) begin_shutdown();
   (*server)->Shutdown(config.drain_timeout);
   // Services go before the runtime they point into, and the server before the services.
   server->reset();

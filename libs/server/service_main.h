@@ -31,6 +31,16 @@ struct Runtime {
   std::unique_ptr<cache::Cache> cache;          // Redis when --redis is set, else pass-through
   std::shared_ptr<prometheus::Registry> registry;
   Clock* clock = SystemClock::Get();
+  // What the factory started besides its services (clients, background workers). Destroyed
+  // after the services and before the store and cache, in reverse order of addition.
+  std::vector<std::shared_ptr<void>> workers;
+  // Called in order when shutdown begins, before the server drains: ends long-lived streams
+  // so that they do not hold the drain for its whole timeout.
+  std::vector<std::function<void()>> on_shutdown;
+
+  ~Runtime() {
+    while (!workers.empty()) workers.pop_back();
+  }
 };
 
 // Opens the store (creating the directory of a sqlite file) and the cache, both reporting to

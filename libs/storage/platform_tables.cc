@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_time.h"
@@ -21,13 +21,6 @@ constexpr size_t kSecretBytes = 32;
 
 std::string AuditEventName(absl::string_view network, absl::string_view key) {
   return absl::StrCat("networks/", network, "/auditEvents/", key);
-}
-
-// Zero-padded microseconds first, so text order is time order and "newest first" is a plain
-// descending key scan; the random suffix keeps events of the same microsecond apart.
-std::string NewAuditEventKey(absl::Time time) {
-  const int64_t micros = std::max<int64_t>(absl::ToUnixMicros(time), 0);
-  return absl::StrFormat("%019d-%s", micros, NewResourceId());
 }
 
 // SQL substr counts characters, in SQLite and PostgreSQL alike.
@@ -98,7 +91,7 @@ absl::Status RecordRequest(Session& session, absl::string_view network, absl::st
 
 absl::StatusOr<std::string> CreateOnce(Session& session, absl::string_view network,
                                        absl::string_view method, absl::string_view request_id,
-                                       absl::Time now,
+                                       absl::string_view parent, absl::Time now,
                                        absl::FunctionRef<absl::StatusOr<std::string>()> create) {
   FieldViolations violations;
   CheckRequestId(violations, request_id);
@@ -106,7 +99,12 @@ absl::StatusOr<std::string> CreateOnce(Session& session, absl::string_view netwo
   if (!request_id.empty()) {
     ASSIGN_OR_RETURN(std::optional<std::string> done,
                      FindRequest(session, network, method, request_id));
-    if (done) return *std::move(done);
+    if (done) {
+      if (!parent.empty() && !absl::StartsWith(*done, absl::StrCat(parent, "/"))) {
+        return InvalidField("request_id", "was already used for a create under another parent");
+      }
+      return *std::move(done);
+    }
   }
   ASSIGN_OR_RETURN(std::string created, create());
   if (!request_id.empty()) {
@@ -125,7 +123,7 @@ absl::Status AppendAuditEvent(Session& session, absl::string_view network,
       .Execute(
           "INSERT INTO audit_events (network_id, event_key, time_micros, actor, actor_person, "
           "method, resource, request_id, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-          {std::string(network), NewAuditEventKey(time), ToUnixMicrosStored(time), event.actor(),
+          {std::string(network), TimeOrderedId(time), ToUnixMicrosStored(time), event.actor(),
            event.actor_person(), event.method(), event.resource(), event.request_id(),
            event.summary()})
       .status();

@@ -39,10 +39,13 @@ absl::Status RecordRequest(Session& session, absl::string_view network, absl::st
 // AIP-155 for a Create, inside its transaction: when `request_id` was seen for `method` in
 // `network`, returns the name of the resource it created; otherwise runs `create` (which
 // returns the new resource's name) and records the id with it. An empty request_id just runs
-// `create`; a malformed one is INVALID_ARGUMENT on request_id.
+// `create`; a malformed one is INVALID_ARGUMENT on request_id. `parent` is the parent of the
+// resource to create ("" for none): an id that created something under another parent is
+// INVALID_ARGUMENT on request_id, so an id reused in another coalition cannot hand out that
+// coalition's resource.
 absl::StatusOr<std::string> CreateOnce(Session& session, absl::string_view network,
                                        absl::string_view method, absl::string_view request_id,
-                                       absl::Time now,
+                                       absl::string_view parent, absl::Time now,
                                        absl::FunctionRef<absl::StatusOr<std::string>()> create);
 
 // Appends one audit event; its name is assigned here (networks/{n}/auditEvents/{id}), and

@@ -35,15 +35,21 @@ absl::StatusOr<auth::Caller> StoreAuthenticator::Authenticate(absl::string_view 
   return CallerFromKey(stored->key, stored->network_id);
 }
 
-absl::StatusOr<std::string> CreatePlatformAdminKey(storage::Database& db, const Clock& clock,
-                                                   const std::string& display_name) {
-  if (display_name.empty()) return InvalidField("create_admin_key", "must name the key's holder");
+namespace {
+
+// A key of no network, made from the command line (`flag`) and audit-logged under the platform.
+absl::StatusOr<std::string> CreatePlatformKey(storage::Database& db, const Clock& clock,
+                                              const std::string& display_name,
+                                              coalition::common::v1::Role role,
+                                              absl::string_view flag, absl::string_view method,
+                                              absl::string_view kind) {
+  if (display_name.empty()) return InvalidField(flag, "must name the key's holder");
   const std::string id = NewResourceId();
   const std::string secret = auth::NewApiKeySecret();
   v1::ApiKey key;
   key.set_name(absl::StrCat("apiKeys/", id));
   key.set_display_name(display_name);
-  key.set_role(coalition::common::v1::ROLE_NETWORK_ADMIN);
+  key.set_role(role);
   key.set_state(v1::ApiKey::ACTIVE);
   *key.mutable_create_time() = ToProtoTimestamp(clock.Now());
   key.set_key_prefix(auth::ApiKeyPrefix(secret));
@@ -52,13 +58,27 @@ absl::StatusOr<std::string> CreatePlatformAdminKey(storage::Database& db, const 
     RETURN_IF_ERROR(repo.InsertApiKey(s, "", id, auth::HashApiKeySecret(secret), key));
     coalition::common::v1::AuditEvent event;
     *event.mutable_time() = ToProtoTimestamp(clock.Now());
-    event.set_actor("membership-server --create_admin_key");
-    event.set_method("membership-server/CreateAdminKey");
+    event.set_actor(absl::StrCat("membership-server --", flag));
+    event.set_method(absl::StrCat("membership-server/", method));
     event.set_resource(key.name());
-    event.set_summary(absl::StrCat("created platform admin key for \"", display_name, "\""));
+    event.set_summary(absl::StrCat("created ", kind, " key for \"", display_name, "\""));
     return storage::AppendAuditEvent(s, "", event);
   }));
   return secret;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> CreatePlatformAdminKey(storage::Database& db, const Clock& clock,
+                                                   const std::string& display_name) {
+  return CreatePlatformKey(db, clock, display_name, coalition::common::v1::ROLE_NETWORK_ADMIN,
+                           "create_admin_key", "CreateAdminKey", "platform admin");
+}
+
+absl::StatusOr<std::string> CreatePlatformServiceKey(storage::Database& db, const Clock& clock,
+                                                     const std::string& display_name) {
+  return CreatePlatformKey(db, clock, display_name, coalition::common::v1::ROLE_SERVICE_ACCOUNT,
+                           "create_service_key", "CreateServiceKey", "platform service account");
 }
 
 }  // namespace coalition::membership

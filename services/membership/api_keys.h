@@ -32,6 +32,13 @@ auth::Caller CallerFromKey(const v1::ApiKey& key, const std::string& network_id)
 absl::StatusOr<std::string> CreatePlatformAdminKey(storage::Database& db, const Clock& clock,
                                                    const std::string& display_name);
 
+// Makes a platform service account key (a service account of no network) for a service that
+// serves every network, such as meetings-server, and returns its secret. It reads any network
+// and calls the service methods, and changes nothing else. Only the command line makes one:
+// `membership-server --create_service_key="meetings-server"`.
+absl::StatusOr<std::string> CreatePlatformServiceKey(storage::Database& db, const Clock& clock,
+                                                     const std::string& display_name);
+
 }  // namespace coalition::membership
 
 #endif  // COALITION_SERVICES_MEMBERSHIP_API_KEYS_H_

@@ -31,25 +31,36 @@ ServiceSpec MembershipSpec() {
       "Create a platform admin API key for this holder (a name), print its secret once, and "
       "exit without serving. This is how the first key of a deployment is made.";
   spec.extra_flags.push_back(create_admin_key);
+  coalition::server::FlagSpec create_service_key;
+  create_service_key.name = "create_service_key";
+  create_service_key.help =
+      "Create a platform service account API key for this holder (a service serving every "
+      "network, e.g. meetings-server), print its secret once, and exit without serving. The "
+      "key reads any network and calls the service methods; it changes nothing else.";
+  spec.extra_flags.push_back(create_service_key);
   return spec;
 }
 
-// --create_admin_key: opens the store, makes the key, prints it, exits.
-int CreateAdminKey(const ServiceSpec& spec, const coalition::server::Config& config) {
+using PlatformKeyMaker = absl::StatusOr<std::string> (*)(coalition::storage::Database&,
+                                                         const coalition::Clock&,
+                                                         const std::string&);
+
+// --create_admin_key, --create_service_key: opens the store, makes the key, prints it, exits.
+int CreateKeyAndExit(const ServiceSpec& spec, const coalition::server::Config& config,
+                     const std::string& flag, PlatformKeyMaker create) {
   auto db = coalition::storage::OpenDatabase(config.store);
   absl::Status status =
       db.ok() ? (*db)->Migrate("membership", coalition::membership::MembershipMigrations())
               : db.status();
   if (status.ok()) {
-    auto secret = coalition::membership::CreatePlatformAdminKey(
-        **db, *coalition::SystemClock::Get(), config.Extra("create_admin_key"));
+    auto secret = create(**db, *coalition::SystemClock::Get(), config.Extra(flag));
     if (secret.ok()) {
       std::printf("%s\n", secret->c_str());
       return 0;
     }
     status = secret.status();
   }
-  std::fprintf(stderr, "%s: cannot create the admin key: %s\n", spec.name.c_str(),
+  std::fprintf(stderr, "%s: --%s: cannot create the key: %s\n", spec.name.c_str(), flag.c_str(),
                status.ToString().c_str());
   return 1;
 }
@@ -61,8 +72,22 @@ int main(int argc, char** argv) {
   auto config =
       coalition::server::ParseConfig(spec, std::vector<std::string>(argv + 1, argv + argc),
                                      coalition::server::ProcessEnvironment());
-  if (config.ok() && !config->help && !config->Extra("create_admin_key").empty()) {
-    return CreateAdminKey(spec, *config);
+  if (config.ok() && !config->help) {
+    const bool admin = !config->Extra("create_admin_key").empty();
+    const bool service = !config->Extra("create_service_key").empty();
+    if (admin && service) {
+      std::fprintf(stderr, "%s: give --create_admin_key or --create_service_key, not both\n",
+                   spec.name.c_str());
+      return 2;
+    }
+    if (admin) {
+      return CreateKeyAndExit(spec, *config, "create_admin_key",
+                              &coalition::membership::CreatePlatformAdminKey);
+    }
+    if (service) {
+      return CreateKeyAndExit(spec, *config, "create_service_key",
+                              &coalition::membership::CreatePlatformServiceKey);
+    }
   }
   return coalition::server::RunService(
       spec, argc, argv, [](Runtime& runtime) -> absl::StatusOr<ServiceList> {

@@ -14,6 +14,7 @@
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
 #include "libs/server/call_context.h"
+#include "libs/server/resource_calls.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
 #include "services/membership/domain/rules.h"
@@ -25,23 +26,16 @@ namespace {
 using auth::Access;
 using auth::Authorize;
 using auth::Caller;
+using server::Found;
+using server::NextToken;
+using server::NotFound;
+using server::PageOf;
+using server::StampCreated;
 using storage::Session;
 
 constexpr absl::string_view kService = "coalition.membership.v1.MembershipService/";
 constexpr absl::Duration kRosterTtl = absl::Minutes(5);
 constexpr absl::Duration kCountsTtl = absl::Minutes(5);
-
-absl::Status NotFound(absl::string_view name) {
-  return absl::NotFoundError(absl::StrCat(name, " does not exist"));
-}
-
-template <typename T>
-absl::StatusOr<Stored<T>> Found(absl::StatusOr<std::optional<Stored<T>>> found,
-                                absl::string_view name) {
-  if (!found.ok()) return found.status();
-  if (!found->has_value()) return NotFound(name);
-  return std::move(**found);
-}
 
 std::string RosterKey(absl::string_view network, absl::string_view coalition) {
   return absl::StrCat("roster/", network, "/", coalition);
@@ -50,24 +44,10 @@ std::string ActorCountsKey(absl::string_view network, absl::string_view coalitio
   return absl::StrCat("actor-counts/", network, "/", coalition);
 }
 
-// A List call's page size and keyset position, with the token bound to `query`.
-absl::StatusOr<ListQuery> PageOf(const PageTokenCodec& codec, absl::string_view query,
-                                 int page_size, absl::string_view page_token) {
-  ListQuery q;
-  ASSIGN_OR_RETURN(q.page_size, EffectivePageSize(page_size));
-  ASSIGN_OR_RETURN(q.after_key, codec.Decode(query, page_token));
-  return q;
-}
-
-std::string NextToken(const PageTokenCodec& codec, absl::string_view query,
-                      const std::string& last_key) {
-  return last_key.empty() ? "" : codec.Encode(query, last_key);
-}
-
 // The fields clients may change, per resource (AIP-134); the rest are output only or immutable.
 const std::vector<std::string> kNetworkUpdatable = {"display_name", "states"};
-const std::vector<std::string> kCoalitionUpdatable = {"display_name", "state", "region", "status",
-                                                      "organizing_sentence"};
+const std::vector<std::string> kCoalitionUpdatable = {
+    "display_name", "state", "region", "status", "organizing_sentence", "default_norms"};
 const std::vector<std::string> kAimUpdatable = {"metric", "unit",          "baseline",
                                                 "target", "current_value", "due_date"};
 const std::vector<std::string> kPersonUpdatable = {"display_name",     "email",        "phone",
@@ -80,13 +60,6 @@ const std::vector<std::string> kActorUpdatable = {"display_name", "person",    "
                                                   "tie_strength", "influence", "notes"};
 const std::vector<std::string> kTeamUpdatable = {"display_name", "purpose", "parent_team", "leads",
                                                  "members"};
-
-template <typename T>
-void StampCreated(T& resource, const std::string& name, absl::Time now) {
-  resource.set_name(name);
-  *resource.mutable_create_time() = ToProtoTimestamp(now);
-  *resource.mutable_update_time() = ToProtoTimestamp(now);
-}
 
 template <typename T>
 absl::Status Mask(const T& patch, const google::protobuf::FieldMask& mask,
@@ -116,15 +89,10 @@ absl::StatusOr<Caller> MembershipService::Authenticate(const Ctx* ctx) {
 absl::Status MembershipService::Audit(Session& s, const Caller& caller, const Ctx* ctx,
                                       absl::string_view network, absl::string_view method,
                                       absl::string_view resource, absl::string_view summary) {
-  coalition::common::v1::AuditEvent event;
-  *event.mutable_time() = ToProtoTimestamp(clock_.Now());
-  event.set_actor(caller.key);
-  event.set_actor_person(caller.person);
-  event.set_method(absl::StrCat(kService, method));
-  event.set_resource(std::string(resource));
-  event.set_request_id(server::RequestIdOf(ctx));
-  event.set_summary(std::string(summary));
-  return storage::AppendAuditEvent(s, network, event);
+  return server::AppendAudit(s, *ctx, network,
+                             {caller.key, caller.person, absl::StrCat(kService, method),
+                              std::string(resource), std::string(summary)},
+                             clock_.Now());
 }
 
 absl::Status MembershipService::RequireCoalition(Session& s, const std::string& network,
@@ -174,7 +142,7 @@ MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
       // Networks have no parent: their request ids are kept under the platform ("").
       ASSIGN_OR_RETURN(std::string created,
                        storage::CreateOnce(
-                           s, "", "CreateNetwork", req->request_id(), clock_.Now(),
+                           s, "", "CreateNetwork", req->request_id(), "", clock_.Now(),
                            [&]() -> absl::StatusOr<std::string> {
                              const std::string id = NewResourceId();
                              v1::Network network = req->network();
@@ -277,7 +245,7 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateApiKey", req->request_id(), clock_.Now(),
+              s, parent.network, "CreateApiKey", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(auto network,
                                  Found(repo_.GetNetwork(s, parent.network), parent.Name()));
@@ -372,7 +340,8 @@ MembershipService::Reactor* MembershipService::IntrospectApiKey(
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        repo_.FindApiKeyByHash(s, auth::HashApiKeySecret(req->secret())));
-      // A service account sees only keys of its own network; others look like unknown keys.
+      // A network's service account sees only keys of its own network, others look like unknown
+      // keys; a platform service account (meetings-server, ...) sees the keys of every network.
       if (!stored || !Authorize(caller, Access::kServiceCall, stored->network_id).ok()) {
         resp->set_active(false);
         return absl::OkStatus();
@@ -397,7 +366,7 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateCoalition", req->request_id(), clock_.Now(),
+              s, parent.network, "CreateCoalition", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(auto network,
                                  Found(repo_.GetNetwork(s, parent.network), parent.Name()));
@@ -574,8 +543,8 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateMeasurableAim", req->request_id(), clock_.Now(),
-              [&]() -> absl::StatusOr<std::string> {
+              s, parent.network, "CreateMeasurableAim", req->request_id(), req->parent(),
+              clock_.Now(), [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
                 const std::string id = NewResourceId();
                 v1::MeasurableAim aim = req->aim();
@@ -676,7 +645,7 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreatePerson", req->request_id(), clock_.Now(),
+              s, parent.network, "CreatePerson", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(auto network,
                                  Found(repo_.GetNetwork(s, parent.network), parent.Name()));
@@ -831,8 +800,8 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateOrganization", req->request_id(), clock_.Now(),
-              [&]() -> absl::StatusOr<std::string> {
+              s, parent.network, "CreateOrganization", req->request_id(), req->parent(),
+              clock_.Now(), [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(auto network,
                                  Found(repo_.GetNetwork(s, parent.network), parent.Name()));
                 const std::string id = NewResourceId();
@@ -970,7 +939,7 @@ MembershipService::Reactor* MembershipService::CreateMembership(
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateMembership", req->request_id(), clock_.Now(),
+              s, parent.network, "CreateMembership", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
                 const std::string& member = req->membership().member();
@@ -1236,7 +1205,7 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateActor", req->request_id(), clock_.Now(),
+              s, parent.network, "CreateActor", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
                 RETURN_IF_ERROR(RequireActorSubject(repo_, s, req->actor()));
@@ -1392,6 +1361,90 @@ MembershipService::Reactor* MembershipService::CountActorsByCategory(
   });
 }
 
+MembershipService::Reactor* MembershipService::RecordActorObservation(
+    Ctx* ctx, const v1::RecordActorObservationRequest* req, v1::Actor* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kServiceCall, coalition.network));
+    RETURN_IF_ERROR(ValidateActorObservation(*req, coalition.network, coalition.coalition));
+    constexpr absl::string_view kMethod = "RecordActorObservation";
+    const std::string& network = coalition.network;
+    bool changed = false;
+    RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
+      changed = false;
+      ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, network, kMethod, req->request_id()));
+      if (done) {
+        // Already applied: the actor as it is now, with no second revision or audit event.
+        ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", *done, "actor"));
+        ASSIGN_OR_RETURN(
+            auto current,
+            Found(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id), *done));
+        *resp = std::move(current.resource);
+        return absl::OkStatus();
+      }
+      RETURN_IF_ERROR(RequireCoalition(s, network, coalition.coalition));
+      std::optional<Stored<v1::Actor>> stored;
+      v1::Person person;
+      if (!req->actor().empty()) {
+        ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", req->actor(), "actor"));
+        ASSIGN_OR_RETURN(
+            stored,
+            Found(repo_.GetChild<v1::Actor>(s, network, name.coalition, name.id), req->actor()));
+      } else {
+        ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->person(), "person"));
+        ASSIGN_OR_RETURN(auto found, Found(repo_.GetPerson(s, network, name.id), req->person()));
+        person = std::move(found.resource);
+        ASSIGN_OR_RETURN(stored,
+                         repo_.FindActorBySubject(s, network, coalition.coalition, req->person()));
+      }
+      const absl::Time now = clock_.Now();
+      const bool created = !stored.has_value();
+      v1::Actor actor = created ? NewActorForPerson(person) : stored->resource;
+      std::string id;
+      if (created) {
+        id = NewResourceId();
+        StampCreated(actor, CoalitionChild(network, coalition.coalition, "actors", id), now);
+      } else {
+        ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", actor.name(), "actor"));
+        id = name.id;
+        *actor.mutable_update_time() = ToProtoTimestamp(now);
+      }
+      const int dropped = MergeActorObservation(actor, *req);
+      RETURN_IF_ERROR(ValidateActor(actor, network, "actor"));
+      if (created) {
+        RETURN_IF_ERROR(repo_.InsertChild(s, network, coalition.coalition, id, actor));
+      } else {
+        RETURN_IF_ERROR(
+            repo_.UpdateChild(s, network, coalition.coalition, id, actor, stored->revision));
+      }
+      const std::string source = req->source().empty() ? "one-to-one" : req->source();
+      RETURN_IF_ERROR(repo_.InsertActorRevision(
+          s, network, coalition.coalition, id,
+          RevisionOf(actor, created ? 1 : stored->revision + 1,
+                     created ? v1::ACTOR_CATEGORY_UNSPECIFIED : stored->resource.category(), now,
+                     caller.key, source)));
+      RETURN_IF_ERROR(Audit(
+          s, caller, ctx, network, kMethod, actor.name(),
+          absl::StrCat(created ? "mapped \"" : "updated \"", actor.display_name(),
+                       "\" from an observation (", source, ")",
+                       dropped > 0 ? absl::StrCat("; ", dropped, " interests over the limit of ",
+                                                  kMaxActorInterests, " dropped")
+                                   : "")));
+      RETURN_IF_ERROR(
+          storage::RecordRequest(s, network, kMethod, req->request_id(), actor.name(), now));
+      ASSIGN_OR_RETURN(
+          auto updated,
+          Found(repo_.GetChild<v1::Actor>(s, network, coalition.coalition, id), actor.name()));
+      *resp = std::move(updated.resource);
+      changed = true;
+      return absl::OkStatus();
+    }));
+    if (changed) cache_.Invalidate(ActorCountsKey(network, coalition.coalition));
+    return absl::OkStatus();
+  });
+}
+
 // ---- The snowflake ----
 
 MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
@@ -1406,7 +1459,7 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
       ASSIGN_OR_RETURN(
           std::string created,
           storage::CreateOnce(
-              s, parent.network, "CreateTeam", req->request_id(), clock_.Now(),
+              s, parent.network, "CreateTeam", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
                 const std::string id = NewResourceId();

@@ -92,6 +92,8 @@ class MembershipService final : public v1::MembershipService::CallbackService {
                               v1::ListActorRevisionsResponse*) override;
   Reactor* CountActorsByCategory(Ctx*, const v1::CountActorsByCategoryRequest*,
                                  v1::CountActorsByCategoryResponse*) override;
+  Reactor* RecordActorObservation(Ctx*, const v1::RecordActorObservationRequest*,
+                                  v1::Actor*) override;
 
   Reactor* CreateTeam(Ctx*, const v1::CreateTeamRequest*, v1::Team*) override;
   Reactor* GetTeam(Ctx*, const v1::GetTeamRequest*, v1::Team*) override;

@@ -13,6 +13,12 @@
 namespace coalition::membership {
 namespace {
 
+using storage::DecodeStored;
+using storage::ExpectOneRow;
+using storage::FirstStored;
+using storage::StoredBody;
+using storage::ToPage;
+
 using storage::Null;
 using storage::Row;
 using storage::Value;
@@ -120,13 +126,17 @@ template <typename T>
 struct ChildTable;
 template <>
 struct ChildTable<v1::MeasurableAim> {
+  using Resource = v1::MeasurableAim;
   static constexpr const char* kTable = "aims";
-  static std::vector<std::pair<std::string, Value>> Columns(const v1::MeasurableAim&) { return {}; }
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::MeasurableAim&, const std::string&) { return {}; }
 };
 template <>
 struct ChildTable<v1::Actor> {
+  using Resource = v1::Actor;
   static constexpr const char* kTable = "actors";
-  static std::vector<std::pair<std::string, Value>> Columns(const v1::Actor& a) {
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Actor& a, const std::string&) {
     // The person or organization the actor is, so deleting them can see the map refers to them.
     return {{"category", int64_t{a.category()}},
             {"subject", a.person().empty() ? a.organization() : a.person()}};
@@ -134,62 +144,30 @@ struct ChildTable<v1::Actor> {
 };
 template <>
 struct ChildTable<v1::Team> {
+  using Resource = v1::Team;
   static constexpr const char* kTable = "teams";
-  static std::vector<std::pair<std::string, Value>> Columns(const v1::Team& t) {
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Team& t, const std::string&) {
     return {{"parent_team", t.parent_team()}};
   }
 };
 template <>
 struct ChildTable<v1::Membership> {
+  using Resource = v1::Membership;
   static constexpr const char* kTable = "memberships";
-  static std::vector<std::pair<std::string, Value>> Columns(const v1::Membership& m) {
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Membership& m, const std::string&) {
     return {{"member", m.member()}, {"state", int64_t{m.state()}}, {"role", int64_t{m.role()}}};
   }
 };
 
 template <typename T>
 absl::StatusOr<T> Decode(const std::string& body) {
-  T resource;
-  RETURN_IF_ERROR(DecodeBody(body, &resource));
-  return resource;
-}
-
-// Rows are (revision, body); the etag is derived from the name and revision.
-template <typename T>
-absl::StatusOr<Stored<T>> DecodeStored(const Row& row) {
-  ASSIGN_OR_RETURN(T resource, Decode<T>(row.Text(1)));
-  const int64_t revision = row.Int(0);
-  resource.set_etag(EtagFor(resource.name(), revision));
-  return Stored<T>{std::move(resource), revision};
+  return storage::DecodeResource<T>(body);
 }
 
 template <typename T>
-absl::StatusOr<std::optional<Stored<T>>> FirstStored(const std::vector<Row>& rows) {
-  if (rows.empty()) return std::optional<Stored<T>>();
-  ASSIGN_OR_RETURN(Stored<T> stored, DecodeStored<T>(rows[0]));
-  return std::optional<Stored<T>>(std::move(stored));
-}
-
-// Keyset pages: rows are (revision, body, id) ordered by id; one row past the page tells
-// whether another page follows.
-template <typename T>
-absl::StatusOr<Page<T>> ToPage(const std::vector<Row>& rows, int page_size) {
-  Page<T> page;
-  for (size_t i = 0; i < rows.size() && static_cast<int>(i) < page_size; ++i) {
-    ASSIGN_OR_RETURN(Stored<T> stored, DecodeStored<T>(rows[i]));
-    page.items.push_back(std::move(stored.resource));
-  }
-  if (static_cast<int>(rows.size()) > page_size) page.last_key = rows[page_size - 1].Text(2);
-  return page;
-}
-
-// The body without its etag: the etag is computed on read, never stored.
-template <typename T>
-std::string StoredBody(const T& resource) {
-  T copy = resource;
-  copy.clear_etag();
-  return EncodeBody(copy);
-}
+using Table = storage::CoalitionTable<ChildTable<T>>;
 
 std::string LikeContains(absl::string_view text) {
   std::string pattern = "%";
@@ -199,14 +177,6 @@ std::string LikeContains(absl::string_view text) {
   }
   pattern.push_back('%');
   return pattern;
-}
-
-absl::Status ExpectOneRow(absl::StatusOr<int64_t> changed, absl::string_view what) {
-  if (!changed.ok()) return changed.status();
-  if (*changed != 1) {
-    return absl::AbortedError(absl::StrCat(what, " changed during the update; retry"));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -374,93 +344,41 @@ template <typename T>
 absl::Status MembershipRepository::InsertChild(Session& s, const std::string& network,
                                                const std::string& coalition, const std::string& id,
                                                const T& resource) {
-  std::vector<std::string> columns = {"network_id", "coalition_id", "id", "revision", "body"};
-  std::vector<Value> params = {network, coalition, id, int64_t{1}, StoredBody(resource)};
-  for (auto& [column, value] : ChildTable<T>::Columns(resource)) {
-    columns.push_back(column);
-    params.push_back(value);
-  }
-  std::string placeholders = "?";
-  for (size_t i = 1; i < columns.size(); ++i) placeholders += ", ?";
-  return s
-      .Execute(absl::StrCat("INSERT INTO ", ChildTable<T>::kTable, " (",
-                            absl::StrJoin(columns, ", "), ") VALUES (", placeholders, ")"),
-               params)
-      .status();
+  return Table<T>::Insert(s, network, coalition, id, resource);
 }
 
 template <typename T>
 absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild(
     Session& s, const std::string& network, const std::string& coalition, const std::string& id) {
-  ASSIGN_OR_RETURN(auto rows,
-                   s.Query(absl::StrCat("SELECT revision, body FROM ", ChildTable<T>::kTable,
-                                        " WHERE network_id = ? AND coalition_id = ? AND id = ?"),
-                           {network, coalition, id}));
-  return FirstStored<T>(rows);
+  return Table<T>::Get(s, network, coalition, id);
 }
 
 template <typename T>
 absl::Status MembershipRepository::UpdateChild(Session& s, const std::string& network,
                                                const std::string& coalition, const std::string& id,
                                                const T& resource, int64_t revision) {
-  std::string sets = "revision = revision + 1, body = ?";
-  std::vector<Value> params = {StoredBody(resource)};
-  for (auto& [column, value] : ChildTable<T>::Columns(resource)) {
-    absl::StrAppend(&sets, ", ", column, " = ?");
-    params.push_back(value);
-  }
-  params.insert(params.end(), {network, coalition, id, revision});
-  return ExpectOneRow(
-      s.Execute(absl::StrCat("UPDATE ", ChildTable<T>::kTable, " SET ", sets,
-                             " WHERE network_id = ? AND coalition_id = ? AND id = ? "
-                             "AND revision = ?"),
-                params),
-      resource.GetDescriptor()->name());
+  return Table<T>::Update(s, network, coalition, id, resource, revision);
 }
 
 template <typename T>
 absl::Status MembershipRepository::DeleteChild(Session& s, const std::string& network,
                                                const std::string& coalition,
                                                const std::string& id) {
-  return s
-      .Execute(absl::StrCat("DELETE FROM ", ChildTable<T>::kTable,
-                            " WHERE network_id = ? AND coalition_id = ? AND id = ?"),
-               {network, coalition, id})
-      .status();
+  return Table<T>::Delete(s, network, coalition, id);
 }
 
 template <typename T>
 absl::StatusOr<Page<T>> MembershipRepository::ListChildren(
     Session& s, const std::string& network, const std::string& coalition,
     const std::vector<std::pair<std::string, Value>>& filters, const ListQuery& q) {
-  std::string sql = absl::StrCat("SELECT revision, body, id FROM ", ChildTable<T>::kTable,
-                                 " WHERE network_id = ? AND coalition_id = ? AND id > ?");
-  std::vector<Value> params = {network, coalition, q.after_key};
-  for (const auto& [column, value] : filters) {
-    absl::StrAppend(&sql, " AND ", column, " = ?");
-    params.push_back(value);
-  }
-  sql += " ORDER BY id LIMIT ?";
-  params.push_back(int64_t{q.page_size + 1});
-  ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
-  return ToPage<T>(rows, q.page_size);
+  return Table<T>::List(s, network, coalition, filters, q);
 }
 
 template <typename T>
 absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren(Session& s,
                                                                  const std::string& network,
                                                                  const std::string& coalition) {
-  ASSIGN_OR_RETURN(auto rows,
-                   s.Query(absl::StrCat("SELECT revision, body FROM ", ChildTable<T>::kTable,
-                                        " WHERE network_id = ? AND coalition_id = ? ORDER BY id"),
-                           {network, coalition}));
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const Row& row : rows) {
-    ASSIGN_OR_RETURN(Stored<T> stored, DecodeStored<T>(row));
-    out.push_back(std::move(stored.resource));
-  }
-  return out;
+  return Table<T>::All(s, network, coalition);
 }
 
 #define COALITION_INSTANTIATE_CHILD(T)                                                          \
@@ -513,6 +431,17 @@ absl::StatusOr<bool> MembershipRepository::MemberHasMemberships(Session& s,
                                       "member = ? LIMIT 1",
                                       {network, member}));
   return !rows.empty();
+}
+
+absl::StatusOr<std::optional<Stored<v1::Actor>>> MembershipRepository::FindActorBySubject(
+    Session& s, const std::string& network, const std::string& coalition,
+    const std::string& subject) {
+  // actors_subject (network_id, subject) finds the few actors that are this subject.
+  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM actors "
+                                      "WHERE network_id = ? AND subject = ? AND coalition_id = ? "
+                                      "ORDER BY id LIMIT 1",
+                                      {network, subject, coalition}));
+  return FirstStored<v1::Actor>(rows);
 }
 
 absl::Status MembershipRepository::InsertActorRevision(Session& s, const std::string& network,

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "coalition/membership/v1/membership_service.pb.h"
+#include "libs/storage/coalition_table.h"
 #include "libs/storage/database.h"
 
 // The membership service's tables. Every method runs on a Session, so the service decides
@@ -21,22 +22,9 @@ using storage::Session;
 // The schema, as versioned migrations of component "membership".
 const std::vector<storage::Migration>& MembershipMigrations();
 
-template <typename T>
-struct Stored {
-  T resource;
-  int64_t revision = 0;
-};
-
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::string last_key;  // empty when no page follows
-};
-
-struct ListQuery {
-  std::string after_key;
-  int page_size = 50;
-};
+using storage::ListQuery;
+using storage::Page;
+using storage::Stored;
 
 struct PeopleFilter {
   std::string name_contains;
@@ -119,6 +107,12 @@ class MembershipRepository {
   absl::StatusOr<bool> MemberHasMemberships(Session& s, const std::string& network,
                                             const std::string& member);
 
+  // The actor of a coalition's map that is `subject` (a person or organization of the network);
+  // the first by id when the map names them more than once.
+  absl::StatusOr<std::optional<Stored<v1::Actor>>> FindActorBySubject(Session& s,
+                                                                      const std::string& network,
+                                                                      const std::string& coalition,
+                                                                      const std::string& subject);
   absl::Status InsertActorRevision(Session& s, const std::string& network,
                                    const std::string& coalition, const std::string& actor,
                                    const v1::ActorRevision& revision);

@@ -1,8 +1,10 @@
 // The membership-server binary as operators run it: health, reflection, authentication on every
 // method, metrics, graceful shutdown with calls in flight, and reads that outlive Redis.
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <thread>
@@ -136,6 +138,39 @@ TEST_F(MembershipProcessTest, EveryMethodWithoutCredentialsIsUnauthenticated) {
               grpc::UNAUTHENTICATED)
         << method;
   }
+}
+
+TEST_F(MembershipProcessTest, ServiceKeyFromTheCommandLineReadsButWritesNothing) {
+  Start();
+  const std::string coalition = MakeCoalition();
+  auto key = CreateKey(MEMBERSHIP_SERVER_PATH, Store(), "create_service_key", "meetings-server");
+  ASSERT_TRUE(key.ok()) << key.status();
+  auto context = [&] {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->AddMetadata("authorization", "Bearer " + *key);
+    c->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return c;
+  };
+  v1::GetCoalitionRequest get;
+  get.set_name(coalition);
+  v1::Coalition found;
+  grpc::Status status = stub_->GetCoalition(context().get(), get, &found);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  v1::UpdateCoalitionRequest update;
+  update.mutable_coalition()->set_name(coalition);
+  update.mutable_coalition()->set_region("all of VA");
+  update.mutable_update_mask()->add_paths("region");
+  v1::Coalition updated;
+  EXPECT_EQ(stub_->UpdateCoalition(context().get(), update, &updated).error_code(),
+            grpc::PERMISSION_DENIED);
+}
+
+TEST_F(MembershipProcessTest, CreatingAnAdminAndAServiceKeyAtOnceIsAUsageError) {
+  const std::string command = std::string(MEMBERSHIP_SERVER_PATH) + " --store=" + Store() +
+                              " --create_admin_key=a --create_service_key=b >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 2);
 }
 
 TEST_F(MembershipProcessTest, ServesMetricsWithHandledCounts) {

@@ -11,12 +11,11 @@
 
 namespace coalition::testing {
 
-absl::StatusOr<ServiceProcess> StartService(const std::string& binary, const std::string& dir,
-                                            const std::string& name,
-                                            const std::vector<std::string>& extra_args) {
-  ServiceProcess service;
-  service.port = PickFreePort();
-  service.metrics_port = PickFreePort();
+namespace {
+
+// Starts `binary` on `service`'s ports with its store in `dir` and waits for its gRPC port.
+absl::Status Launch(const std::string& binary, const std::string& dir, const std::string& name,
+                    const std::vector<std::string>& extra_args, ServiceProcess& service) {
   std::vector<std::string> argv = {
       binary, absl::StrCat("--listen=127.0.0.1:", service.port),
       absl::StrCat("--metrics_listen=127.0.0.1:", service.metrics_port),
@@ -30,12 +29,37 @@ absl::StatusOr<ServiceProcess> StartService(const std::string& binary, const std
     return absl::UnavailableError(
         absl::StrCat(name, " did not start: ", service.process->LogTail()));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ServiceProcess> StartService(const std::string& binary, const std::string& dir,
+                                            const std::string& name,
+                                            const std::vector<std::string>& extra_args) {
+  ServiceProcess service;
+  service.port = PickFreePort();
+  service.metrics_port = PickFreePort();
+  absl::Status started = Launch(binary, dir, name, extra_args, service);
+  if (!started.ok()) return started;
   return service;
 }
 
+absl::Status RestartService(const std::string& binary, const std::string& dir,
+                            const std::string& name, ServiceProcess& service,
+                            const std::vector<std::string>& extra_args) {
+  service.process.reset();  // reaps it (and kills it if it still runs)
+  return Launch(binary, dir, name, extra_args, service);
+}
+
 absl::StatusOr<std::string> CreateAdminKey(const std::string& binary, const std::string& store) {
+  return CreateKey(binary, store, "create_admin_key", "test");
+}
+
+absl::StatusOr<std::string> CreateKey(const std::string& binary, const std::string& store,
+                                      const std::string& flag, const std::string& holder) {
   const std::string command =
-      absl::StrCat(binary, " --store=", store, " --create_admin_key=test 2>/dev/null");
+      absl::StrCat(binary, " --store=", store, " --", flag, "=", holder, " 2>/dev/null");
   FILE* out = popen(command.c_str(), "r");
   if (out == nullptr) return absl::InternalError("cannot run the key command");
   std::string text;

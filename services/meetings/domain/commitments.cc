@@ -185,6 +185,10 @@ v1::FollowThroughReport BuildFollowThroughReport(const std::string& coalition,
   std::map<std::string, std::vector<v1::Commitment>> by_team;
   std::map<std::string, std::vector<v1::Commitment>> by_person;
   for (const v1::Commitment& c : commitments) {
+    // Only who had something due in the window is listed: a row of zeros would read as no
+    // follow-through at all.
+    const absl::CivilDay due = ToCivilDay(c.due_date());
+    if (due < window_start || due > window_end) continue;
     if (!c.team().empty()) by_team[c.team()].push_back(c);
     by_person[c.person()].push_back(c);
   }

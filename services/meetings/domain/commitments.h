@@ -61,7 +61,8 @@ v1::FollowThroughRate ComputeFollowThrough(const std::string& subject,
                                            absl::CivilDay window_start, absl::CivilDay window_end,
                                            absl::CivilDay today);
 
-// The coalition, each team (commitments with a team) and each person, sorted by name.
+// The coalition, and each team (commitments with a team) and each person with a commitment due
+// in the window, sorted by name.
 v1::FollowThroughReport BuildFollowThroughReport(const std::string& coalition,
                                                  const std::vector<v1::Commitment>& commitments,
                                                  absl::CivilDay window_start,

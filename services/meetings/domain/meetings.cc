@@ -18,6 +18,16 @@ bool IsBlank(const std::string& text) {
 
 std::string StateName(v1::Meeting::State state) { return v1::Meeting::State_Name(state); }
 
+// Check-in items and check-in entries are the service's output: whatever a client sent as
+// either is dropped, so an agenda cannot pass off made-up statuses as the check-in.
+void DropClientCheckIn(v1::Meeting& meeting) {
+  auto* agenda = meeting.mutable_agenda();
+  agenda->erase(std::remove_if(agenda->begin(), agenda->end(),
+                               [](const v1::AgendaItem& item) { return item.check_in(); }),
+                agenda->end());
+  for (v1::AgendaItem& item : *agenda) item.clear_check_in_entries();
+}
+
 absl::CivilDay DayOf(const google::protobuf::Timestamp& ts, absl::TimeZone tz) {
   return absl::ToCivilDay(FromProtoTimestamp(ts), tz);
 }
@@ -31,11 +41,7 @@ void ScheduleMeeting(v1::Meeting& meeting) {
   meeting.clear_previous_meeting();
   meeting.clear_commitment_count();
   meeting.clear_close_time();
-  // The check-in item is output only: the service generates it, a client cannot supply one.
-  auto* agenda = meeting.mutable_agenda();
-  agenda->erase(std::remove_if(agenda->begin(), agenda->end(),
-                               [](const v1::AgendaItem& item) { return item.check_in(); }),
-                agenda->end());
+  DropClientCheckIn(meeting);
   for (auto& entry : *meeting.mutable_attendance()) {
     if (entry.status() == v1::Attendance::STATUS_UNSPECIFIED) {
       entry.set_status(v1::Attendance::INVITED);
@@ -179,10 +185,8 @@ v1::AgendaItem BuildCheckInItem(const v1::Meeting& meeting, const v1::Meeting* p
 }
 
 void PlaceCheckInItem(v1::Meeting& meeting, v1::AgendaItem check_in) {
+  DropClientCheckIn(meeting);
   auto* agenda = meeting.mutable_agenda();
-  agenda->erase(std::remove_if(agenda->begin(), agenda->end(),
-                               [](const v1::AgendaItem& item) { return item.check_in(); }),
-                agenda->end());
   check_in.set_check_in(true);
   *agenda->Add() = std::move(check_in);
   std::rotate(agenda->begin(), agenda->end() - 1, agenda->end());

@@ -15,8 +15,8 @@ namespace coalition::meetings {
 
 inline constexpr char kCheckInTitle[] = "Check-in on commitments";
 
-// A new meeting: SCHEDULED, outputs cleared (a client-sent check-in item too), every attendee
-// at least INVITED.
+// A new meeting: SCHEDULED, outputs cleared (a client-sent check-in item, and check-in entries
+// on any other item, too), every attendee at least INVITED.
 void ScheduleMeeting(v1::Meeting& meeting);
 // FAILED_PRECONDITION unless SCHEDULED.
 absl::Status StartMeeting(v1::Meeting& meeting);
@@ -46,7 +46,8 @@ const v1::Meeting* FindPreviousMeeting(const std::vector<v1::Meeting>& meetings,
 // status, plus those due earlier that are still open (carried over). Days are taken in `tz`.
 v1::AgendaItem BuildCheckInItem(const v1::Meeting& meeting, const v1::Meeting* previous,
                                 const std::vector<v1::Commitment>& commitments, absl::TimeZone tz);
-// Puts `check_in` first on the agenda, replacing any earlier generated check-in item.
+// Puts `check_in` first on the agenda, replacing any earlier check-in item; check-in entries
+// on the other items are dropped (only the check-in item has them).
 void PlaceCheckInItem(v1::Meeting& meeting, v1::AgendaItem check_in);
 
 // Attendance rates over closed meetings that started within the inclusive window of days (in

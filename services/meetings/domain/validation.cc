@@ -30,38 +30,6 @@ void RequireEnum(FieldViolations& v, std::string field, Enum value, bool (*is_va
   }
 }
 
-// A person of the same network; `required` adds a violation when empty.
-void CheckPerson(FieldViolations& v, const std::string& field, absl::string_view name,
-                 absl::string_view network_id, bool required) {
-  if (name.empty()) {
-    if (required) v.Add(field, "is required: a person of the network");
-    return;
-  }
-  auto person = ParseNetworkChild("people", name, field);
-  if (!person.ok()) {
-    v.Add(field, "must look like \"networks/{network}/people/{person}\"");
-  } else if (person->network != network_id) {
-    v.Add(field, "must be in the same network");
-  }
-}
-
-// A resource of `collection` in the same coalition; empty allowed unless `required`.
-void CheckCoalitionRef(FieldViolations& v, const std::string& field, absl::string_view name,
-                       absl::string_view collection, absl::string_view network_id,
-                       absl::string_view coalition_id, bool required) {
-  if (name.empty()) {
-    if (required) v.Add(field, "is required");
-    return;
-  }
-  auto parsed = ParseCoalitionChild(collection, name, field);
-  if (!parsed.ok()) {
-    v.Add(field, absl::StrCat("must look like \"networks/{network}/coalitions/{coalition}/",
-                              collection, "/{id}\""));
-  } else if (parsed->network != network_id || parsed->coalition != coalition_id) {
-    v.Add(field, "must be in the same coalition");
-  }
-}
-
 void CheckDate(FieldViolations& v, const std::string& field,
                const coalition::common::v1::Date& date, bool present, bool required) {
   if (!present) {
@@ -114,7 +82,7 @@ absl::Status ValidateMeeting(const v1::Meeting& meeting, absl::string_view netwo
     const v1::AgendaItem& item = meeting.agenda(i);
     const std::string field = At(F(prefix, "agenda"), i);
     RequireText(v, F(field, "title"), item.title(), kMaxNameLength);
-    CheckPerson(v, F(field, "owner"), item.owner(), network_id, false);
+    CheckPersonRef(v, F(field, "owner"), item.owner(), network_id, false);
     if (item.has_timebox()) {
       const absl::Duration timebox = absl::Seconds(item.timebox().seconds());
       if (timebox <= absl::ZeroDuration() || timebox > kMaxTimebox || item.timebox().nanos() != 0) {
@@ -127,7 +95,7 @@ absl::Status ValidateMeeting(const v1::Meeting& meeting, absl::string_view netwo
   absl::flat_hash_set<std::string> people;
   for (int i = 0; i < meeting.attendance_size(); ++i) {
     const std::string field = At(F(prefix, "attendance"), i);
-    CheckPerson(v, F(field, "person"), meeting.attendance(i).person(), network_id, true);
+    CheckPersonRef(v, F(field, "person"), meeting.attendance(i).person(), network_id, true);
     if (!people.insert(meeting.attendance(i).person()).second) {
       v.Add(F(field, "person"), "is listed twice");
     }
@@ -148,7 +116,7 @@ absl::Status ValidateAttendance(const v1::RecordAttendanceRequest& request,
   for (int i = 0; i < request.attendance_size(); ++i) {
     const v1::Attendance& entry = request.attendance(i);
     const std::string field = At("attendance", i);
-    CheckPerson(v, F(field, "person"), entry.person(), network_id, true);
+    CheckPersonRef(v, F(field, "person"), entry.person(), network_id, true);
     if (!people.insert(entry.person()).second) v.Add(F(field, "person"), "is listed twice");
     RequireEnum(v, F(field, "status"), entry.status(), &v1::Attendance::Status_IsValid);
     LimitText(v, F(field, "note"), entry.note(), kMaxTextLength);
@@ -159,15 +127,15 @@ absl::Status ValidateAttendance(const v1::RecordAttendanceRequest& request,
 absl::Status ValidateNewOneToOne(const v1::OneToOne& one_to_one, absl::string_view network_id,
                                  absl::string_view coalition_id, absl::string_view prefix) {
   FieldViolations v;
-  CheckPerson(v, F(prefix, "organizer"), one_to_one.organizer(), network_id, true);
+  CheckPersonRef(v, F(prefix, "organizer"), one_to_one.organizer(), network_id, true);
   const bool has_person = !one_to_one.counterpart_person().empty();
   const bool has_actor = !one_to_one.counterpart_actor().empty();
   if (has_person == has_actor) {
     v.Add(F(prefix, "counterpart_person"),
           "exactly one of counterpart_person and counterpart_actor is required");
   }
-  CheckPerson(v, F(prefix, "counterpart_person"), one_to_one.counterpart_person(), network_id,
-              false);
+  CheckPersonRef(v, F(prefix, "counterpart_person"), one_to_one.counterpart_person(), network_id,
+                 false);
   CheckCoalitionRef(v, F(prefix, "counterpart_actor"), one_to_one.counterpart_actor(), "actors",
                     network_id, coalition_id, false);
   if (has_person && one_to_one.counterpart_person() == one_to_one.organizer()) {
@@ -235,7 +203,7 @@ absl::Status ValidateStageRequest(const v1::RecordOneToOneStageRequest& request,
       for (int i = 0; i < o.commitments_size(); ++i) {
         const std::string field = At("outcome.commitments", i);
         const auto& c = o.commitments(i);
-        CheckPerson(v, F(field, "person"), c.person(), network_id, true);
+        CheckPersonRef(v, F(field, "person"), c.person(), network_id, true);
         RequireText(v, F(field, "what"), c.what(), kMaxTextLength);
         CheckDate(v, F(field, "due_date"), c.due_date(), c.has_due_date(), true);
       }
@@ -251,7 +219,7 @@ absl::Status ValidateStageRequest(const v1::RecordOneToOneStageRequest& request,
 absl::Status ValidateCommitment(const v1::Commitment& commitment, absl::string_view network_id,
                                 absl::string_view coalition_id, absl::string_view prefix) {
   FieldViolations v;
-  CheckPerson(v, F(prefix, "person"), commitment.person(), network_id, true);
+  CheckPersonRef(v, F(prefix, "person"), commitment.person(), network_id, true);
   RequireText(v, F(prefix, "what"), commitment.what(), kMaxTextLength);
   CheckDate(v, F(prefix, "due_date"), commitment.due_date(), commitment.has_due_date(), true);
   CheckCoalitionRef(v, F(prefix, "team"), commitment.team(), "teams", network_id, coalition_id,

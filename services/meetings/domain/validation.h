@@ -1,10 +1,14 @@
 #ifndef COALITION_SERVICES_MEETINGS_DOMAIN_VALIDATION_H_
 #define COALITION_SERVICES_MEETINGS_DOMAIN_VALIDATION_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "coalition/meetings/v1/meetings_service.pb.h"
+#include "libs/core/status.h"
+#include "libs/core/validation.h"
 
 // Request validation of the meetings service: pure functions that name every bad field,
 // prefixed with the request field that holds the resource (e.g. "meeting.agenda[2].timebox").
@@ -23,6 +27,12 @@ inline constexpr int kMaxTacticCommitments = 200;
 inline constexpr int kMaxReportWindowDays = 3 * 366;
 inline constexpr size_t kMaxMinutesLength = 100000;
 inline constexpr absl::Duration kMaxTimebox = absl::Hours(8);
+
+// A person of the network (`required` adds a violation when empty).
+inline void CheckPersonRef(FieldViolations& v, const std::string& field, absl::string_view name,
+                           absl::string_view network_id, bool required) {
+  CheckNetworkRef(v, field, name, "people", network_id, required);
+}
 
 absl::Status ValidateMeeting(const v1::Meeting& meeting, absl::string_view network_id,
                              absl::string_view coalition_id, absl::string_view prefix);

@@ -5,9 +5,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "libs/core/validation.h"
+#include "services/membership/domain/validation.h"
 
 namespace coalition::membership {
 
@@ -161,6 +164,41 @@ v1::CountActorsByCategoryResponse CountActorsByCategory(const std::vector<v1::Ac
   }
   response.set_total(static_cast<int>(actors.size()));
   return response;
+}
+
+v1::Actor NewActorForPerson(const v1::Person& person) {
+  v1::Actor actor;
+  actor.set_display_name(person.display_name());
+  actor.set_person(person.name());
+  actor.set_category(v1::CONSTITUENT);
+  return actor;
+}
+
+int MergeActorObservation(v1::Actor& actor, const v1::RecordActorObservationRequest& observation) {
+  absl::flat_hash_set<std::string> known;
+  for (const std::string& interest : actor.interests()) {
+    known.insert(FoldCase(absl::StripAsciiWhitespace(interest)));
+  }
+  int dropped = 0;
+  for (const std::string& heard : observation.interests()) {
+    const absl::string_view interest = absl::StripAsciiWhitespace(heard);
+    if (!known.insert(FoldCase(interest)).second) continue;
+    if (actor.interests_size() >= kMaxActorInterests) {
+      ++dropped;
+      continue;
+    }
+    actor.add_interests(std::string(interest));
+  }
+  absl::flat_hash_set<int> resources(actor.resources().begin(), actor.resources().end());
+  for (int resource : observation.resources()) {
+    if (resources.insert(resource).second) {
+      actor.add_resources(static_cast<v1::ActorResource>(resource));
+    }
+  }
+  if (observation.tie_strength() != v1::TIE_STRENGTH_UNSPECIFIED) {
+    actor.set_tie_strength(observation.tie_strength());
+  }
+  return dropped;
 }
 
 }  // namespace coalition::membership

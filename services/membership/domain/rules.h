@@ -45,6 +45,17 @@ absl::Status CheckTeamPlacement(const std::vector<v1::Team>& teams, const std::s
 // Counts per category, one entry for each category in enum order.
 v1::CountActorsByCategoryResponse CountActorsByCategory(const std::vector<v1::Actor>& actors);
 
+// A person's entry on a coalition's map when an observation first names them: a constituent
+// called by the person's display name. The caller sets the actor's name and times.
+v1::Actor NewActorForPerson(const v1::Person& person);
+
+// Merges what a one-to-one heard into `actor`: new interests are appended in order, trimmed,
+// skipping those the actor already has in any letter case; resources are added once each; the
+// tie strength is replaced when the observation gives one. Interests beyond kMaxActorInterests
+// are dropped rather than refused, so an outbox delivery is never stuck on a full map entry.
+// Returns how many interests were dropped.
+int MergeActorObservation(v1::Actor& actor, const v1::RecordActorObservationRequest& observation);
+
 }  // namespace coalition::membership
 
 #endif  // COALITION_SERVICES_MEMBERSHIP_DOMAIN_RULES_H_

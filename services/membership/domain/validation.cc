@@ -37,18 +37,6 @@ void CheckStateCode(FieldViolations& v, std::string field, absl::string_view cod
   }
 }
 
-// A reference to a resource of `collection` in the same network; empty allowed unless required.
-void CheckNetworkRef(FieldViolations& v, std::string field, absl::string_view name,
-                     absl::string_view network_id, absl::string_view collection) {
-  if (name.empty()) return;
-  auto parsed = ParseNetworkChild(collection, name, field);
-  if (!parsed.ok()) {
-    v.Add(field, absl::StrCat("must look like \"networks/{network}/", collection, "/{id}\""));
-  } else if (parsed->network != network_id) {
-    v.Add(field, "must be in the same network");
-  }
-}
-
 }  // namespace
 
 std::string NormalizeEmail(absl::string_view email) {
@@ -96,7 +84,7 @@ absl::Status ValidateApiKey(const v1::ApiKey& key, absl::string_view network_id,
   if (key.role() == coalition::common::v1::ROLE_MEMBER && key.person().empty()) {
     v.Add(F(prefix, "person"), "is required for a member key");
   }
-  CheckNetworkRef(v, F(prefix, "person"), key.person(), network_id, "people");
+  CheckNetworkRef(v, F(prefix, "person"), key.person(), "people", network_id);
   return v.ToStatus();
 }
 
@@ -122,6 +110,11 @@ absl::Status ValidateCoalition(const v1::Coalition& coalition, const v1::Network
   LimitText(v, F(sp, "motivating_vision"), s.motivating_vision(), kMaxTextLength);
   LimitText(v, F(sp, "plausible_path"), s.plausible_path(), kMaxTextLength);
   LimitText(v, F(sp, "strategy"), s.strategy(), kMaxTextLength);
+  const std::string norms = F(prefix, "default_norms");
+  LimitItems(v, norms, coalition.default_norms_size(), kMaxCoalitionNorms);
+  for (int i = 0; i < coalition.default_norms_size(); ++i) {
+    RequireText(v, absl::StrCat(norms, "[", i, "]"), coalition.default_norms(i), kMaxNameLength);
+  }
   return v.ToStatus();
 }
 
@@ -154,7 +147,7 @@ absl::Status ValidatePerson(const v1::Person& person, absl::string_view network_
   LimitText(v, F(prefix, "phone"), person.phone(), 40);
   RequireEnum(v, F(prefix, "stakeholder_type"), person.stakeholder_type(),
               &v1::StakeholderType_IsValid);
-  CheckNetworkRef(v, F(prefix, "organization"), person.organization(), network_id, "organizations");
+  CheckNetworkRef(v, F(prefix, "organization"), person.organization(), "organizations", network_id);
   CheckStateCode(v, F(prefix, "state"), person.state(), false);
   return v.ToStatus();
 }
@@ -196,8 +189,8 @@ absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
   if (!actor.person().empty() && !actor.organization().empty()) {
     v.Add(F(prefix, "organization"), "an actor is a person or an organization, not both");
   }
-  CheckNetworkRef(v, F(prefix, "person"), actor.person(), network_id, "people");
-  CheckNetworkRef(v, F(prefix, "organization"), actor.organization(), network_id, "organizations");
+  CheckNetworkRef(v, F(prefix, "person"), actor.person(), "people", network_id);
+  CheckNetworkRef(v, F(prefix, "organization"), actor.organization(), "organizations", network_id);
   RequireEnum(v, F(prefix, "category"), actor.category(), &v1::ActorCategory_IsValid);
   LimitItems(v, F(prefix, "interests"), actor.interests_size(), kMaxActorInterests);
   for (int i = 0; i < actor.interests_size(); ++i) {
@@ -224,20 +217,50 @@ absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
   return v.ToStatus();
 }
 
+absl::Status ValidateActorObservation(const v1::RecordActorObservationRequest& request,
+                                      absl::string_view network_id,
+                                      absl::string_view coalition_id) {
+  FieldViolations v;
+  if (request.actor().empty() && request.person().empty()) {
+    v.Add("actor", "is required unless person is given: the actor or person observed");
+  } else if (!request.actor().empty() && !request.person().empty()) {
+    v.Add("person", "the observation is of an actor or of a person, not both");
+  }
+  CheckCoalitionRef(v, "actor", request.actor(), "actors", network_id, coalition_id);
+  CheckNetworkRef(v, "person", request.person(), "people", network_id);
+  LimitItems(v, "interests", request.interests_size(), kMaxActorInterests);
+  for (int i = 0; i < request.interests_size(); ++i) {
+    RequireText(v, absl::StrCat("interests[", i, "]"), request.interests(i), kMaxNameLength);
+  }
+  absl::flat_hash_set<int> resources;
+  for (int i = 0; i < request.resources_size(); ++i) {
+    const std::string field = absl::StrCat("resources[", i, "]");
+    if (request.resources(i) == v1::ACTOR_RESOURCE_UNSPECIFIED ||
+        !v1::ActorResource_IsValid(request.resources(i))) {
+      v.Add(field, "is not a known resource");
+    } else if (!resources.insert(request.resources(i)).second) {
+      v.Add(field, "is listed twice");
+    }
+  }
+  if (!v1::TieStrength_IsValid(request.tie_strength())) {
+    v.Add("tie_strength", "is not a known value");
+  }
+  LimitText(v, "source", request.source(), kMaxNameLength);
+  if (request.request_id().empty()) {
+    v.Add("request_id", "is required, so that a redelivered observation is applied once");
+  } else {
+    CheckRequestId(v, request.request_id());
+  }
+  return v.ToStatus();
+}
+
 absl::Status ValidateTeam(const v1::Team& team, absl::string_view network_id,
                           absl::string_view coalition_id, absl::string_view prefix) {
   FieldViolations v;
   RequireText(v, F(prefix, "display_name"), team.display_name(), kMaxNameLength);
   LimitText(v, F(prefix, "purpose"), team.purpose(), kMaxTextLength);
-  if (!team.parent_team().empty()) {
-    auto parent = ParseCoalitionChild("teams", team.parent_team(), F(prefix, "parent_team"));
-    if (!parent.ok()) {
-      v.Add(F(prefix, "parent_team"),
-            "must look like \"networks/{network}/coalitions/{coalition}/teams/{team}\"");
-    } else if (parent->network != network_id || parent->coalition != coalition_id) {
-      v.Add(F(prefix, "parent_team"), "must be a team of the same coalition");
-    }
-  }
+  CheckCoalitionRef(v, F(prefix, "parent_team"), team.parent_team(), "teams", network_id,
+                    coalition_id);
   for (const char* list : {"leads", "members"}) {
     const auto& people = std::string(list) == "leads" ? team.leads() : team.members();
     LimitItems(v, F(prefix, list), people.size(), kMaxTeamPeople);
@@ -248,7 +271,7 @@ absl::Status ValidateTeam(const v1::Team& team, absl::string_view network_id,
         v.Add(field, "must name a person");
         continue;
       }
-      CheckNetworkRef(v, field, people[i], network_id, "people");
+      CheckNetworkRef(v, field, people[i], "people", network_id);
       if (!seen.insert(people[i]).second) v.Add(field, "is listed twice");
     }
   }

@@ -17,6 +17,7 @@ namespace v1 = ::coalition::membership::v1;
 inline constexpr int kMaxNetworkStates = 60;
 inline constexpr int kMaxKeyCoalitions = 200;
 inline constexpr int kMaxActorInterests = 50;
+inline constexpr int kMaxCoalitionNorms = 30;
 inline constexpr int kMaxTeamPeople = 500;
 inline constexpr int kMaxBatchGet = 500;
 inline constexpr int kMaxRosterRows = 20000;
@@ -34,6 +35,9 @@ absl::Status ValidateNewMembership(const v1::Membership& membership, absl::strin
                                    absl::string_view prefix);
 absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
                            absl::string_view prefix);
+// A RecordActorObservation request for coalition `coalition_id` of network `network_id`.
+absl::Status ValidateActorObservation(const v1::RecordActorObservationRequest& request,
+                                      absl::string_view network_id, absl::string_view coalition_id);
 // Checks the team's own fields; membership of leads and members is checked against the store.
 absl::Status ValidateTeam(const v1::Team& team, absl::string_view network_id,
                           absl::string_view coalition_id, absl::string_view prefix);

@@ -193,6 +193,7 @@ TEST(AuthorizeTest, PlatformAdminMayDoEverythingEverywhere) {
   }
 }
 
+// A service account without a network is the platform service account, tested below.
 TEST(AuthorizeTest, OnlyANetworkAdminWithoutANetworkIsPlatformAdmin) {
   EXPECT_FALSE(KeyOf(ROLE_NETWORK_ADMIN).IsPlatformAdmin());
   for (Role role : {ROLE_CONVENER, ROLE_MEMBER, ROLE_SERVICE_ACCOUNT, ROLE_OPERATOR}) {
@@ -201,8 +202,54 @@ TEST(AuthorizeTest, OnlyANetworkAdminWithoutANetworkIsPlatformAdmin) {
     caller.network_id.clear();
     EXPECT_FALSE(caller.IsPlatformAdmin());
     EXPECT_EQ(Authorize(caller, Access::kPlatform, "").code(), absl::StatusCode::kPermissionDenied);
+    if (role == ROLE_SERVICE_ACCOUNT) continue;
     EXPECT_EQ(Authorize(caller, Access::kReadNetwork, "n1").code(),
               absl::StatusCode::kPermissionDenied);
+  }
+}
+
+Caller PlatformService() {
+  Caller caller;
+  caller.key = "apiKeys/meetings";
+  caller.role = ROLE_SERVICE_ACCOUNT;
+  return caller;
+}
+
+TEST(AuthorizeTest, OnlyAServiceAccountWithoutANetworkIsPlatformService) {
+  EXPECT_TRUE(PlatformService().IsPlatformService());
+  EXPECT_FALSE(PlatformService().IsPlatformAdmin());
+  EXPECT_FALSE(KeyOf(ROLE_SERVICE_ACCOUNT).IsPlatformService());
+  for (Role role :
+       {ROLE_UNSPECIFIED, ROLE_NETWORK_ADMIN, ROLE_CONVENER, ROLE_MEMBER, ROLE_OPERATOR}) {
+    SCOPED_TRACE(Role_Name(role));
+    Caller caller = KeyOf(role);
+    caller.network_id.clear();
+    EXPECT_FALSE(caller.IsPlatformService());
+  }
+}
+
+TEST(AuthorizeTest, PlatformServiceReadsAndCallsServiceMethodsInEveryNetworkAndChangesNothing) {
+  const Caller service = PlatformService();
+  for (Access access : kAllAccesses) {
+    SCOPED_TRACE(AccessName(access));
+    const bool allowed = access == Access::kReadNetwork || access == Access::kReadDirectory ||
+                         access == Access::kReadCoalition || access == Access::kServiceCall;
+    ExpectDecision(Authorize(service, access, "n1", "c1"), allowed);
+    ExpectDecision(Authorize(service, access, "n2", "c9"), allowed);
+    ExpectDecision(Authorize(service, access, "n2"), allowed);
+    // "": the platform's own keys, which introspection must be able to see.
+    ExpectDecision(Authorize(service, access, ""), allowed);
+  }
+}
+
+TEST(AuthorizeTest, ANetworksServiceAccountStillReachesOnlyItsNetwork) {
+  const Caller service = KeyOf(ROLE_SERVICE_ACCOUNT);
+  for (Access access : {Access::kReadNetwork, Access::kReadDirectory, Access::kReadCoalition,
+                        Access::kServiceCall}) {
+    SCOPED_TRACE(AccessName(access));
+    ExpectDecision(Authorize(service, access, "n1", "c1"), true);
+    ExpectDecision(Authorize(service, access, "n2", "c1"), false);
+    ExpectDecision(Authorize(service, access, ""), false);
   }
 }
 

@@ -61,6 +61,30 @@ TEST_F(MembershipAuthenticatorTest, KeysOfAnotherNetworkAreUnknownToAServiceAcco
   EXPECT_TRUE(absl::IsUnauthenticated(authenticator->Authenticate(other.secret()).status()));
 }
 
+TEST_F(MembershipAuthenticatorTest, PlatformServiceKeyResolvesKeysOfEveryNetwork) {
+  auto authenticator = Authenticator(PlatformServiceKey("meetings-server"));
+  v1::CreateApiKeyResponse in_a = CreateKey(network_a_.name(), ROLE_CONVENER, {a1_.name()});
+  v1::CreateApiKeyResponse in_b = CreateKey(network_b_.name(), ROLE_CONVENER, {b1_.name()});
+  absl::StatusOr<auth::Caller> a = authenticator->Authenticate(in_a.secret());
+  ASSERT_TRUE(a.ok()) << a.status();
+  EXPECT_EQ("networks/" + a->network_id, network_a_.name());
+  absl::StatusOr<auth::Caller> b = authenticator->Authenticate(in_b.secret());
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ("networks/" + b->network_id, network_b_.name());
+}
+
+TEST_F(MembershipAuthenticatorTest, PlatformKeysResolveToCallersOfNoNetwork) {
+  auto authenticator = Authenticator(PlatformServiceKey("meetings-server"));
+  absl::StatusOr<auth::Caller> admin = authenticator->Authenticate(platform_key());
+  ASSERT_TRUE(admin.ok()) << admin.status();
+  EXPECT_TRUE(admin->IsPlatformAdmin());
+  absl::StatusOr<auth::Caller> decisions =
+      authenticator->Authenticate(PlatformServiceKey("decisions-server"));
+  ASSERT_TRUE(decisions.ok()) << decisions.status();
+  EXPECT_TRUE(decisions->IsPlatformService());
+  EXPECT_EQ(decisions->role, ROLE_SERVICE_ACCOUNT);
+}
+
 TEST_F(MembershipAuthenticatorTest,
        MembershipRefusingTheServiceKeyIsUnavailableNotUnauthenticated) {
   auto authenticator = Authenticator("ck_not-the-service-key");

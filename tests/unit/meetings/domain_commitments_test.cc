@@ -184,6 +184,19 @@ TEST(FollowThroughTest, ReportHasTheCoalitionEachTeamAndEachPerson) {
   EXPECT_DOUBLE_EQ(report.people(1).rate(), 0.0);
 }
 
+TEST(FollowThroughTest, ReportListsOnlyWhoHadSomethingDueInTheWindow) {
+  Commitment before = NewCommitment("a", kJan1, "networks/n1/people/x");
+  before.set_team("networks/n1/coalitions/c1/teams/t1");
+  const Commitment after = NewCommitment("b", kJan1 + 40, "networks/n1/people/y");
+  const Commitment inside = NewCommitment("c", kJan1 + 20, "networks/n1/people/z");
+  const v1::FollowThroughReport report = BuildFollowThroughReport(
+      "networks/n1/coalitions/c1", {before, inside, after}, kJan1 + 10, kJan1 + 30, kJan1 + 15);
+  EXPECT_EQ(report.coalition().pending(), 1);
+  EXPECT_EQ(report.teams_size(), 0);
+  ASSERT_EQ(report.people_size(), 1);
+  EXPECT_EQ(report.people(0).subject(), "networks/n1/people/z");
+}
+
 TEST(OverloadTest, CountsOpenCommitmentsAcrossCoalitionsAboveTheThreshold) {
   const std::string busy = "networks/n1/people/busy";
   const std::string calm = "networks/n1/people/calm";

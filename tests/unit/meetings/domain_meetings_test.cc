@@ -125,6 +125,16 @@ TEST(MeetingLifecycleTest, SchedulingDropsACheckInItemSentByTheClient) {
   EXPECT_EQ(m.commitment_count(), 0);
 }
 
+TEST(MeetingLifecycleTest, SchedulingDropsCheckInEntriesOnOtherItems) {
+  Meeting m;
+  v1::AgendaItem* item = m.add_agenda();
+  item->set_title("Welcome");
+  item->add_check_in_entries()->set_commitment("networks/n1/coalitions/c1/commitments/forged");
+  ScheduleMeeting(m);
+  ASSERT_EQ(m.agenda_size(), 1);
+  EXPECT_EQ(m.agenda(0).check_in_entries_size(), 0);
+}
+
 TEST(MeetingUpdateTest, ClosedMeetingTakesOnlyMinutes) {
   Meeting m = MeetingAt("m1", kT0);
   EXPECT_TRUE(CheckMeetingUpdatable(m, {"agenda", "place"}).ok());
@@ -230,6 +240,19 @@ TEST(CheckInTest, CheckInItemGoesFirstAndReplacesTheOldOne) {
   for (const auto& item : m.agenda()) titles.push_back(item.title());
   EXPECT_THAT(titles, ElementsAre(kCheckInTitle, "Welcome", "Next steps"));
   EXPECT_TRUE(m.agenda(0).check_in());
+}
+
+TEST(CheckInTest, OnlyTheCheckInItemKeepsCheckInEntries) {
+  Meeting m = MeetingAt("m", kT0);
+  v1::AgendaItem* forged = m.add_agenda();
+  forged->set_title("Next steps");
+  forged->add_check_in_entries()->set_commitment("networks/n1/coalitions/c1/commitments/forged");
+  v1::AgendaItem check_in;
+  check_in.add_check_in_entries()->set_commitment("networks/n1/coalitions/c1/commitments/c1");
+  PlaceCheckInItem(m, check_in);
+  ASSERT_EQ(m.agenda_size(), 2);
+  EXPECT_EQ(m.agenda(0).check_in_entries_size(), 1);
+  EXPECT_EQ(m.agenda(1).check_in_entries_size(), 0);
 }
 
 TEST(AttendanceReportTest, RatesLeaveOutExcusedMeetingsAndSortTheDriftingFirst) {

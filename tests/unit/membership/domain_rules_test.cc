@@ -7,11 +7,13 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
+#include "services/membership/domain/validation.h"
 
 namespace coalition::membership {
 namespace {
@@ -373,6 +375,79 @@ TEST(CountActorsByCategoryTest, ActorsWithoutACategoryCountOnlyInTheTotal) {
   }
   EXPECT_EQ(sum, 1);
   EXPECT_EQ(response.total(), 2);
+}
+
+TEST(NewActorForPersonTest, IsAConstituentNamedAfterThePerson) {
+  v1::Person person;
+  person.set_name("networks/n1/people/p1");
+  person.set_display_name("Dr. Ruth Kim");
+  const v1::Actor actor = NewActorForPerson(person);
+  EXPECT_EQ(actor.display_name(), "Dr. Ruth Kim");
+  EXPECT_EQ(actor.person(), "networks/n1/people/p1");
+  EXPECT_EQ(actor.category(), v1::CONSTITUENT);
+  EXPECT_TRUE(actor.name().empty());
+}
+
+v1::RecordActorObservationRequest Heard(const std::vector<std::string>& interests,
+                                        const std::vector<v1::ActorResource>& resources = {},
+                                        v1::TieStrength tie = v1::TIE_STRENGTH_UNSPECIFIED) {
+  v1::RecordActorObservationRequest observation;
+  for (const auto& interest : interests) observation.add_interests(interest);
+  for (auto resource : resources) observation.add_resources(resource);
+  observation.set_tie_strength(tie);
+  return observation;
+}
+
+TEST(MergeActorObservationTest, AppendsNewInterestsInOrderIgnoringCaseAndSpaces) {
+  v1::Actor actor;
+  actor.add_interests("Fewer readmissions");
+  EXPECT_EQ(MergeActorObservation(
+                actor, Heard({"FEWER READMISSIONS", " Food access ", "food ACCESS", "Transport"})),
+            0);
+  EXPECT_THAT(actor.interests(), ElementsAre("Fewer readmissions", "Food access", "Transport"));
+}
+
+TEST(MergeActorObservationTest, FoldsCaseBeyondAscii) {
+  v1::Actor actor;
+  actor.add_interests("Salud ÁGIL");
+  MergeActorObservation(actor, Heard({"salud ágil"}));
+  EXPECT_THAT(actor.interests(), ElementsAre("Salud ÁGIL"));
+}
+
+TEST(MergeActorObservationTest, DropsInterestsBeyondTheLimitAndCountsThem) {
+  v1::Actor actor;
+  for (int i = 0; i < kMaxActorInterests - 1; ++i) actor.add_interests(absl::StrCat("topic ", i));
+  EXPECT_EQ(MergeActorObservation(actor, Heard({"topic 0", "housing", "jobs", "parks"})), 2);
+  ASSERT_EQ(actor.interests_size(), kMaxActorInterests);
+  EXPECT_EQ(actor.interests(kMaxActorInterests - 1), "housing");
+}
+
+TEST(MergeActorObservationTest, AddsEachResourceOnce) {
+  v1::Actor actor;
+  actor.add_resources(v1::DATA);
+  MergeActorObservation(actor, Heard({}, {v1::SPACE, v1::DATA, v1::VOLUNTEERS}));
+  EXPECT_THAT(actor.resources(), ElementsAre(v1::DATA, v1::SPACE, v1::VOLUNTEERS));
+}
+
+TEST(MergeActorObservationTest, ReplacesTieStrengthOnlyWhenGiven) {
+  v1::Actor actor;
+  actor.set_tie_strength(v1::WEAK);
+  MergeActorObservation(actor, Heard({}));
+  EXPECT_EQ(actor.tie_strength(), v1::WEAK);
+  MergeActorObservation(actor, Heard({}, {}, v1::STRONG));
+  EXPECT_EQ(actor.tie_strength(), v1::STRONG);
+}
+
+TEST(MergeActorObservationTest, LeavesEverythingElseAlone) {
+  v1::Actor actor;
+  actor.set_name("networks/n1/coalitions/c1/actors/a1");
+  actor.set_display_name("County health department");
+  actor.set_category(v1::SUPPORTER);
+  actor.set_influence(4);
+  actor.set_notes("Met at the fair");
+  const v1::Actor before = actor;
+  MergeActorObservation(actor, Heard({}));
+  EXPECT_EQ(actor.SerializeAsString(), before.SerializeAsString());
 }
 
 }  // namespace

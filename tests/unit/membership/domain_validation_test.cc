@@ -287,6 +287,33 @@ TEST(ValidateCoalitionTest, LongOrganizingSentencePartsAreNamed) {
                           "coalition.organizing_sentence.strategy"));
 }
 
+TEST(ValidateCoalitionTest, DefaultNormsPass) {
+  v1::Coalition coalition = RoanokeCoalition();
+  coalition.add_default_norms("Start and end on time");
+  coalition.add_default_norms(std::string(kMaxNameLength, 'n'));
+  EXPECT_TRUE(ValidateCoalition(coalition, QinEast(), "coalition").ok());
+}
+
+TEST(ValidateCoalitionTest, BlankAndLongDefaultNormsAreNamedByIndex) {
+  v1::Coalition coalition = RoanokeCoalition();
+  coalition.add_default_norms("Listen to understand");
+  coalition.add_default_norms("  ");
+  coalition.add_default_norms(std::string(kMaxNameLength + 1, 'n'));
+  const absl::Status status = ValidateCoalition(coalition, QinEast(), "coalition");
+  EXPECT_THAT(BadFields(status),
+              ElementsAre("coalition.default_norms[1]", "coalition.default_norms[2]"));
+  EXPECT_EQ(DescriptionOf(status, "coalition.default_norms[1]"), "is required");
+}
+
+TEST(ValidateCoalitionTest, TooManyDefaultNormsAreRefused) {
+  v1::Coalition coalition = RoanokeCoalition();
+  for (int i = 0; i < kMaxCoalitionNorms; ++i) coalition.add_default_norms("Be on time");
+  EXPECT_TRUE(ValidateCoalition(coalition, QinEast(), "coalition").ok());
+  coalition.add_default_norms("One norm too many");
+  EXPECT_THAT(BadFields(ValidateCoalition(coalition, QinEast(), "coalition")),
+              ElementsAre("coalition.default_norms"));
+}
+
 v1::MeasurableAim AmputationAim() {
   v1::MeasurableAim aim;
   aim.set_metric("Lower-limb amputations");
@@ -614,7 +641,7 @@ TEST(ValidateTeamTest, ParentMustBeATeamOfTheSameCoalition) {
   team.set_parent_team("networks/n1/coalitions/c2/teams/lead");
   const absl::Status status = ValidateTeam(team, "n1", "c1", "team");
   EXPECT_THAT(BadFields(status), ElementsAre("team.parent_team"));
-  EXPECT_EQ(DescriptionOf(status, "team.parent_team"), "must be a team of the same coalition");
+  EXPECT_EQ(DescriptionOf(status, "team.parent_team"), "must be in the same coalition");
   team.set_parent_team("networks/n2/coalitions/c1/teams/lead");
   EXPECT_THAT(BadFields(ValidateTeam(team, "n1", "c1", "team")), ElementsAre("team.parent_team"));
 }
@@ -687,6 +714,82 @@ TEST(ValidateRosterRowTest, EachBadFieldIsDescribed) {
       ElementsAre("email: must be a valid email address", "stakeholder_type: is not a known value",
                   "organization_name: must be at most 200 characters", "role: is not a known value",
                   "phone: must be at most 40 characters"));
+}
+
+v1::RecordActorObservationRequest ObservationOfPerson() {
+  v1::RecordActorObservationRequest request;
+  request.set_coalition("networks/n1/coalitions/c1");
+  request.set_person("networks/n1/people/p1");
+  request.add_interests("fewer readmissions");
+  request.add_resources(v1::DATA);
+  request.set_tie_strength(v1::WEAK);
+  request.set_source("networks/n1/coalitions/c1/oneToOnes/o1");
+  request.set_request_id("outbox-1");
+  return request;
+}
+
+TEST(ValidateActorObservationTest, ObservationOfAPersonOrAnActorPasses) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  EXPECT_TRUE(ValidateActorObservation(request, "n1", "c1").ok());
+  request.clear_person();
+  request.set_actor("networks/n1/coalitions/c1/actors/a1");
+  EXPECT_TRUE(ValidateActorObservation(request, "n1", "c1").ok());
+}
+
+TEST(ValidateActorObservationTest, ActorOrPersonIsRequired) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.clear_person();
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("actor"));
+}
+
+TEST(ValidateActorObservationTest, ActorAndPersonTogetherAreRefused) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.set_actor("networks/n1/coalitions/c1/actors/a1");
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("person"));
+}
+
+TEST(ValidateActorObservationTest, ActorMustBeOnTheCoalitionsMap) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.clear_person();
+  request.set_actor("networks/n1/coalitions/c2/actors/a1");
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("actor"));
+  request.set_actor("networks/n1/coalitions/c1/teams/t1");
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("actor"));
+}
+
+TEST(ValidateActorObservationTest, PersonMustBeOfTheCoalitionsNetwork) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.set_person("networks/n2/people/p1");
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("person"));
+  request.set_person("people/p1");
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("person"));
+}
+
+TEST(ValidateActorObservationTest, EachBadFieldIsNamed) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.add_interests(" ");
+  request.add_interests(std::string(kMaxNameLength + 1, 'i'));
+  request.add_resources(v1::ACTOR_RESOURCE_UNSPECIFIED);
+  request.add_resources(v1::DATA);
+  request.set_tie_strength(static_cast<v1::TieStrength>(9));
+  request.set_source(std::string(kMaxNameLength + 1, 's'));
+  request.set_request_id("has a space");
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")),
+              ElementsAre("interests[1]", "interests[2]", "resources[1]", "resources[2]",
+                          "tie_strength", "source", "request_id"));
+}
+
+TEST(ValidateActorObservationTest, TooManyInterestsAreRefused) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.clear_interests();
+  for (int i = 0; i <= kMaxActorInterests; ++i) request.add_interests(absl::StrCat("topic ", i));
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("interests"));
+}
+
+TEST(ValidateActorObservationTest, RequestIdIsRequired) {
+  v1::RecordActorObservationRequest request = ObservationOfPerson();
+  request.clear_request_id();
+  EXPECT_THAT(BadFields(ValidateActorObservation(request, "n1", "c1")), ElementsAre("request_id"));
 }
 
 TEST(NormalizeEmailTest, TrimsAndLowercases) {

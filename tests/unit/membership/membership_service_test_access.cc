@@ -353,6 +353,15 @@ std::vector<Call> AccessTest::Calls() {
     v1::CountActorsByCategoryResponse out;
     return stub().CountActorsByCategory(c, r, &out);
   });
+  add("RecordActorObservation", Need::kServiceCall, true, [this, a1](grpc::ClientContext* c) {
+    v1::RecordActorObservationRequest r;
+    r.set_coalition(a1);
+    r.set_person(person_.name());
+    r.add_interests("safe discharge");
+    r.set_request_id("access-test-observation");
+    v1::Actor out;
+    return stub().RecordActorObservation(c, r, &out);
+  });
   add("CreateTeam", Need::kCoalitionWrite, true, [this, a1](grpc::ClientContext* c) {
     v1::CreateTeamRequest r;
     r.set_parent(a1);
@@ -476,6 +485,15 @@ TEST_F(AccessTest, OperatorReadsTheNetworkAndChangesNothing) {
 
 TEST_F(AccessTest, ServiceAccountReadsTheNetworkAndChangesNothing) {
   ExpectAccess(ServiceAccountKey(network_a_.name()), [](Need need) {
+    return need == Need::kAnyKey || need == Need::kNetworkRead || need == Need::kDirectoryRead ||
+           need == Need::kOwnRecord || need == Need::kCoalitionRead || need == Need::kServiceCall;
+  });
+}
+
+// A service of every network (e.g. meetings-server) has, in each network, what a service
+// account of that network has.
+TEST_F(AccessTest, PlatformServiceAccountReadsTheNetworkAndChangesNothing) {
+  ExpectAccess(PlatformServiceKey(), [](Need need) {
     return need == Need::kAnyKey || need == Need::kNetworkRead || need == Need::kDirectoryRead ||
            need == Need::kOwnRecord || need == Need::kCoalitionRead || need == Need::kServiceCall;
   });

@@ -432,6 +432,94 @@ TEST_F(CoalitionApiTest, UpdateCoalitionNamesAMalformedName) {
               InvalidArgumentOn("coalition.name"));
 }
 
+// ---- Default meeting norms ----
+
+TEST_F(CoalitionApiTest, CreateCoalitionKeepsItsDefaultNormsInOrder) {
+  v1::CreateCoalitionRequest request = CoalitionRequest(network_a_.name(), "Richmond", "VA");
+  request.mutable_coalition()->add_default_norms("Start and end on time");
+  request.mutable_coalition()->add_default_norms("Every voice is heard");
+  v1::Coalition coalition;
+  ASSERT_THAT(stub().CreateCoalition(Ctx(admin_a_).get(), request, &coalition), IsOk());
+  EXPECT_THAT(coalition.default_norms(),
+              ElementsAre("Start and end on time", "Every voice is heard"));
+  EXPECT_THAT(GetCoalition(coalition.name()).default_norms(),
+              ElementsAre("Start and end on time", "Every voice is heard"));
+}
+
+TEST_F(CoalitionApiTest, CreateCoalitionNamesABlankDefaultNorm) {
+  v1::CreateCoalitionRequest request = CoalitionRequest(network_a_.name(), "Richmond", "VA");
+  request.mutable_coalition()->add_default_norms("Start and end on time");
+  request.mutable_coalition()->add_default_norms(" ");
+  v1::Coalition coalition;
+  EXPECT_THAT(stub().CreateCoalition(Ctx(admin_a_).get(), request, &coalition),
+              InvalidArgumentOn("coalition.default_norms[1]"));
+}
+
+TEST_F(CoalitionApiTest, CreateCoalitionNamesATooLongDefaultNorm) {
+  v1::CreateCoalitionRequest request = CoalitionRequest(network_a_.name(), "Richmond", "VA");
+  request.mutable_coalition()->add_default_norms(std::string(201, 'n'));
+  v1::Coalition coalition;
+  EXPECT_THAT(stub().CreateCoalition(Ctx(admin_a_).get(), request, &coalition),
+              InvalidArgumentOn("coalition.default_norms[0]"));
+}
+
+TEST_F(CoalitionApiTest, CreateCoalitionRefusesMoreThanThirtyDefaultNorms) {
+  v1::CreateCoalitionRequest request = CoalitionRequest(network_a_.name(), "Richmond", "VA");
+  for (int i = 0; i < 31; ++i) {
+    request.mutable_coalition()->add_default_norms("Norm " + std::to_string(i));
+  }
+  v1::Coalition coalition;
+  EXPECT_THAT(stub().CreateCoalition(Ctx(admin_a_).get(), request, &coalition),
+              InvalidArgumentOn("coalition.default_norms"));
+}
+
+TEST_F(CoalitionApiTest, UpdateCoalitionReplacesTheDefaultNormsUnderTheirMaskPath) {
+  v1::UpdateCoalitionRequest request;
+  request.mutable_coalition()->set_name(a1_.name());
+  request.mutable_coalition()->add_default_norms("Phones away");
+  request.mutable_coalition()->add_default_norms("Leave in action");
+  request.mutable_coalition()->set_region("not in the mask");
+  request.mutable_update_mask()->add_paths("default_norms");
+  v1::Coalition coalition;
+  ASSERT_THAT(stub().UpdateCoalition(Ctx(ConvenerKey(network_a_.name(), {a1_.name()})).get(),
+                                     request, &coalition),
+              IsOk());
+  EXPECT_THAT(coalition.default_norms(), ElementsAre("Phones away", "Leave in action"));
+  EXPECT_EQ(coalition.region(), "southwest VA");
+
+  request.mutable_coalition()->clear_default_norms();
+  request.mutable_coalition()->add_default_norms("Leave in action");
+  ASSERT_THAT(stub().UpdateCoalition(Ctx(admin_a_).get(), request, &coalition), IsOk());
+  EXPECT_THAT(GetCoalition(a1_.name()).default_norms(), ElementsAre("Leave in action"));
+
+  // An empty list under the mask path clears them.
+  request.mutable_coalition()->clear_default_norms();
+  ASSERT_THAT(stub().UpdateCoalition(Ctx(admin_a_).get(), request, &coalition), IsOk());
+  EXPECT_THAT(coalition.default_norms(), ::testing::IsEmpty());
+}
+
+TEST_F(CoalitionApiTest, UpdateCoalitionNamesABlankDefaultNorm) {
+  v1::UpdateCoalitionRequest request;
+  request.mutable_coalition()->set_name(a1_.name());
+  request.mutable_coalition()->add_default_norms("");
+  request.mutable_update_mask()->add_paths("default_norms");
+  v1::Coalition coalition;
+  EXPECT_THAT(stub().UpdateCoalition(Ctx(admin_a_).get(), request, &coalition),
+              InvalidArgumentOn("coalition.default_norms[0]"));
+}
+
+TEST_F(CoalitionApiTest, ConvenerCannotChangeTheDefaultNormsOfAnotherCoalition) {
+  v1::UpdateCoalitionRequest request;
+  request.mutable_coalition()->set_name(a2_.name());
+  request.mutable_coalition()->add_default_norms("Phones away");
+  request.mutable_update_mask()->add_paths("default_norms");
+  v1::Coalition coalition;
+  EXPECT_THAT(stub().UpdateCoalition(Ctx(ConvenerKey(network_a_.name(), {a1_.name()})).get(),
+                                     request, &coalition),
+              HasCode(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(GetCoalition(a2_.name()).default_norms(), ::testing::IsEmpty());
+}
+
 // ---- Measurable aims ----
 
 v1::CreateMeasurableAimRequest AimRequest(const std::string& coalition, double baseline,

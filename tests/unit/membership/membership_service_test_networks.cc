@@ -1,9 +1,15 @@
 // Networks, API keys and authentication.
+#include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/storage/platform_tables.h"
+#include "services/membership/api_keys.h"
+#include "services/membership/repository.h"
 #include "tests/unit/membership/membership_test_fixture.h"
 
 namespace coalition::membership::testing {
@@ -607,6 +613,65 @@ TEST_F(ApiKeyTest, IntrospectionHidesKeysOfAnotherNetwork) {
   EXPECT_TRUE(response.network().empty());
 }
 
+TEST_F(ApiKeyTest, PlatformServiceAccountIntrospectsKeysOfEveryNetwork) {
+  const std::string service = PlatformServiceKey("meetings-server");
+  v1::CreateApiKeyResponse convener_a = CreateKey(network_a_.name(), ROLE_CONVENER, {a1_.name()});
+  v1::CreateApiKeyResponse operator_b = CreateKey(network_b_.name(), ROLE_OPERATOR);
+  for (const auto& [key, network] :
+       {std::pair{convener_a, network_a_.name()}, std::pair{operator_b, network_b_.name()}}) {
+    v1::IntrospectApiKeyRequest request;
+    request.set_secret(key.secret());
+    v1::IntrospectApiKeyResponse response;
+    ASSERT_THAT(stub().IntrospectApiKey(Ctx(service).get(), request, &response), IsOk());
+    EXPECT_TRUE(response.active());
+    EXPECT_EQ(response.api_key().name(), key.api_key().name());
+    EXPECT_EQ(response.network(), network);
+  }
+}
+
+TEST_F(ApiKeyTest, PlatformServiceAccountSeesPlatformKeysAsKeysOfNoNetwork) {
+  const std::string service = PlatformServiceKey("meetings-server");
+  const std::string decisions = PlatformServiceKey("decisions-server");
+  for (const std::string& secret : {platform_key(), decisions}) {
+    v1::IntrospectApiKeyRequest request;
+    request.set_secret(secret);
+    v1::IntrospectApiKeyResponse response;
+    ASSERT_THAT(stub().IntrospectApiKey(Ctx(service).get(), request, &response), IsOk());
+    EXPECT_TRUE(response.active());
+    EXPECT_THAT(response.api_key().name(), StartsWith("apiKeys/"));
+    EXPECT_TRUE(response.network().empty());
+  }
+}
+
+TEST_F(ApiKeyTest, NetworkServiceAccountDoesNotSeePlatformKeys) {
+  v1::IntrospectApiKeyRequest request;
+  request.set_secret(PlatformServiceKey());
+  v1::IntrospectApiKeyResponse response;
+  ASSERT_THAT(
+      stub().IntrospectApiKey(Ctx(ServiceAccountKey(network_a_.name())).get(), request, &response),
+      IsOk());
+  EXPECT_FALSE(response.active());
+  EXPECT_FALSE(response.has_api_key());
+}
+
+// Only `membership-server --create_service_key` makes a service account of no network.
+TEST_F(ApiKeyTest, CreateApiKeyCannotMakeAKeyWithoutANetwork) {
+  for (const std::string parent : {"", "networks/", "networks"}) {
+    SCOPED_TRACE(parent);
+    v1::CreateApiKeyResponse response;
+    EXPECT_THAT(stub().CreateApiKey(Ctx(platform_key()).get(),
+                                    KeyRequest(parent, ROLE_SERVICE_ACCOUNT), &response),
+                InvalidArgumentOn("parent"));
+  }
+}
+
+TEST_F(ApiKeyTest, PlatformServiceAccountCannotCreateKeys) {
+  v1::CreateApiKeyResponse response;
+  EXPECT_THAT(stub().CreateApiKey(Ctx(PlatformServiceKey()).get(),
+                                  KeyRequest(network_a_.name(), ROLE_SERVICE_ACCOUNT), &response),
+              HasCode(grpc::StatusCode::PERMISSION_DENIED));
+}
+
 TEST_F(ApiKeyTest, IntrospectionOfAnUnknownSecretIsInactive) {
   v1::IntrospectApiKeyRequest request;
   request.set_secret("ck_not-a-key-anyone-made");
@@ -637,6 +702,67 @@ TEST_F(ApiKeyTest, IntrospectionNeedsASecret) {
   v1::IntrospectApiKeyResponse response;
   EXPECT_THAT(stub().IntrospectApiKey(Ctx(admin_a_).get(), request, &response),
               InvalidArgumentOn("secret"));
+}
+
+// ---- Keys of no network, made from the command line ----
+
+class PlatformKeyTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = storage::OpenDatabase("sqlite::memory:");
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    ASSERT_TRUE(db_->Migrate("membership", MembershipMigrations()).ok());
+  }
+  std::vector<common::v1::AuditEvent> PlatformAuditEvents() {
+    std::vector<common::v1::AuditEvent> events;
+    EXPECT_TRUE(db_->Read([&](storage::Session& s) -> absl::Status {
+                     ASSIGN_OR_RETURN(auto page, storage::ListAuditEvents(s, "", "", "", 100));
+                     events = std::move(page.events);
+                     return absl::OkStatus();
+                   })
+                    .ok());
+    return events;
+  }
+  FakeClock clock_;
+  std::unique_ptr<storage::Database> db_;
+};
+
+TEST_F(PlatformKeyTest, ServiceKeyIsAServiceAccountOfNoNetworkAndIsAudited) {
+  absl::StatusOr<std::string> secret = CreatePlatformServiceKey(*db_, clock_, "meetings-server");
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  StoreAuthenticator authenticator(*db_);
+  absl::StatusOr<auth::Caller> caller = authenticator.Authenticate(*secret);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_EQ(caller->role, ROLE_SERVICE_ACCOUNT);
+  EXPECT_TRUE(caller->network_id.empty());
+  EXPECT_TRUE(caller->IsPlatformService());
+  EXPECT_FALSE(caller->IsPlatformAdmin());
+  const auto events = PlatformAuditEvents();
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].resource(), caller->key);
+  EXPECT_EQ(events[0].actor(), "membership-server --create_service_key");
+  EXPECT_EQ(events[0].summary(), "created platform service account key for \"meetings-server\"");
+}
+
+TEST_F(PlatformKeyTest, AdminKeyIsStillANetworkAdminOfNoNetwork) {
+  absl::StatusOr<std::string> secret = CreatePlatformAdminKey(*db_, clock_, "Jane Doe");
+  ASSERT_TRUE(secret.ok()) << secret.status();
+  absl::StatusOr<auth::Caller> caller = StoreAuthenticator(*db_).Authenticate(*secret);
+  ASSERT_TRUE(caller.ok()) << caller.status();
+  EXPECT_TRUE(caller->IsPlatformAdmin());
+  EXPECT_FALSE(caller->IsPlatformService());
+  const auto events = PlatformAuditEvents();
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].actor(), "membership-server --create_admin_key");
+}
+
+TEST_F(PlatformKeyTest, ServiceKeyNeedsAHolder) {
+  const absl::Status status = CreatePlatformServiceKey(*db_, clock_, "").status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_THAT(FieldViolationsOf(status), SizeIs(1));
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "create_service_key");
+  EXPECT_THAT(PlatformAuditEvents(), ::testing::IsEmpty());
 }
 
 // ---- Authentication ----

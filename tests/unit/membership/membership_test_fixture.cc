@@ -188,6 +188,12 @@ std::string MembershipServiceTest::ServiceAccountKey(const std::string& network)
   return CreateKey(network, ROLE_SERVICE_ACCOUNT).secret();
 }
 
+std::string MembershipServiceTest::PlatformServiceKey(const std::string& holder) {
+  auto key = CreatePlatformServiceKey(*db_, clock_, holder);
+  EXPECT_TRUE(key.ok()) << key.status();
+  return key.ok() ? *key : "";
+}
+
 std::string MembershipServiceTest::OperatorKey(const std::string& network) {
   return CreateKey(network, ROLE_OPERATOR).secret();
 }

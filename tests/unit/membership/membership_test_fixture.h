@@ -92,6 +92,8 @@ class MembershipServiceTest : public ::testing::Test {
   std::string ConvenerKey(const std::string& network, const std::vector<std::string>& coalitions);
   std::string MemberKey(const std::string& coalition, const std::string& person);
   std::string ServiceAccountKey(const std::string& network);
+  // A service account of no network (membership-server --create_service_key).
+  std::string PlatformServiceKey(const std::string& holder = "meetings-server");
   std::string OperatorKey(const std::string& network);
   v1::Coalition CreateCoalition(const std::string& network, const std::string& display_name,
                                 const std::string& state, const std::string& region = "");

@@ -20,10 +20,6 @@
 
 namespace coalition::storage::testing {
 
-std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBackend>& info) {
-  return info.param.name;
-}
-
 void DatabaseConformanceTest::SetUp() {
   absl::StatusOr<std::unique_ptr<Database>> db = GetParam().open(DatabaseOptions{});
   ASSERT_TRUE(db.ok()) << db.status();
@@ -506,6 +502,45 @@ TEST_P(DatabaseConformanceTest, RecordingARequestTwiceIsAlreadyExists) {
   ASSERT_TRUE(IsOk(Record(*db_, "a", "Svc/Create", "r1", "networks/a/things/t1")));
   EXPECT_EQ(Record(*db_, "a", "Svc/Create", "r1", "networks/a/things/t2").code(),
             absl::StatusCode::kAlreadyExists);
+}
+
+absl::StatusOr<std::string> CreateOnceIn(Database& db, absl::string_view parent,
+                                         absl::string_view request_id, int* creates) {
+  std::string created;
+  absl::Status status = db.Transact([&](Session& session) -> absl::Status {
+    ASSIGN_OR_RETURN(created, CreateOnce(session, "a", "Svc/CreateThing", request_id, parent,
+                                         absl::FromUnixSeconds(1767225600),
+                                         [&]() -> absl::StatusOr<std::string> {
+                                           ++*creates;
+                                           return absl::StrCat(parent, "/things/t", *creates);
+                                         }));
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return created;
+}
+
+TEST_P(DatabaseConformanceTest, CreateOnceCreatesOncePerRequestIdAndParent) {
+  int creates = 0;
+  absl::StatusOr<std::string> first =
+      CreateOnceIn(*db_, "networks/a/coalitions/c1", "r1", &creates);
+  ASSERT_TRUE(IsOk(first));
+  absl::StatusOr<std::string> retried =
+      CreateOnceIn(*db_, "networks/a/coalitions/c1", "r1", &creates);
+  ASSERT_TRUE(IsOk(retried));
+  EXPECT_EQ(*retried, *first);
+  EXPECT_EQ(creates, 1);
+  // The same id under another coalition must not hand out the first coalition's resource.
+  absl::StatusOr<std::string> elsewhere =
+      CreateOnceIn(*db_, "networks/a/coalitions/c2", "r1", &creates);
+  EXPECT_EQ(elsewhere.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(creates, 1);
+  // Without an id every call creates.
+  ASSERT_TRUE(IsOk(CreateOnceIn(*db_, "networks/a/coalitions/c1", "", &creates)));
+  ASSERT_TRUE(IsOk(CreateOnceIn(*db_, "networks/a/coalitions/c1", "", &creates)));
+  EXPECT_EQ(creates, 3);
+  EXPECT_EQ(CreateOnceIn(*db_, "networks/a/coalitions/c1", "has space", &creates).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(DatabaseConformanceTest, AuditEventsAreListedNewestFirstInPages) {

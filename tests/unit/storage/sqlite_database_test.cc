@@ -15,6 +15,7 @@
 #include "libs/core/status.h"
 #include "libs/storage/platform_tables.h"
 #include "tests/unit/storage/database_conformance_test.h"
+#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::storage {
 namespace {
@@ -51,49 +52,12 @@ class TempDir {
   std::string path_;
 };
 
-// A store that removes its temporary directory once closed, so the conformance suite's factory
-// needs no cleanup hook.
-class TempFileDatabase final : public Database {
- public:
-  TempFileDatabase(std::unique_ptr<TempDir> dir, std::unique_ptr<Database> db)
-      : dir_(std::move(dir)), db_(std::move(db)) {}
-  ~TempFileDatabase() override { db_.reset(); }
-
-  absl::Status Transact(absl::FunctionRef<absl::Status(Session&)> fn) override {
-    return db_->Transact(fn);
-  }
-  absl::Status Read(absl::FunctionRef<absl::Status(Session&)> fn) override { return db_->Read(fn); }
-  absl::Status Migrate(absl::string_view component,
-                       const std::vector<Migration>& migrations) override {
-    return db_->Migrate(component, migrations);
-  }
-  absl::string_view backend() const override { return db_->backend(); }
-
- private:
-  std::unique_ptr<TempDir> dir_;
-  std::unique_ptr<Database> db_;
-};
-
-absl::StatusOr<std::unique_ptr<Database>> OpenTempFileStore(const DatabaseOptions& options) {
-  auto dir = std::make_unique<TempDir>();
-  if (!dir->ok()) return absl::InternalError("cannot make a temporary directory");
-  ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
-                   OpenDatabase("sqlite:" + dir->File("store.db"), options));
-  return std::make_unique<TempFileDatabase>(std::move(dir), std::move(db));
-}
-
-absl::StatusOr<std::unique_ptr<Database>> OpenMemoryStore(const DatabaseOptions& options) {
-  return OpenDatabase("sqlite::memory:", options);
-}
-
 using testing::ConformanceBackend;
 using testing::ConformanceBackendName;
 using testing::DatabaseConformanceTest;
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, DatabaseConformanceTest,
-                         ::testing::Values(ConformanceBackend{"File", OpenTempFileStore},
-                                           ConformanceBackend{"Memory", OpenMemoryStore}),
-                         ConformanceBackendName);
+                         ::testing::ValuesIn(testing::TestBackends()), ConformanceBackendName);
 
 absl::StatusOr<int64_t> ReadInt(Database& db, const std::string& sql) {
   int64_t value = 0;

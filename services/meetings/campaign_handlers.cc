@@ -1,0 +1,329 @@
+// The campaign, accomplishment and audit RPCs of MeetingsService.
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "libs/core/etag.h"
+#include "libs/core/field_mask.h"
+#include "libs/core/ids.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/core/validation.h"
+#include "libs/server/unary.h"
+#include "libs/storage/platform_tables.h"
+#include "services/meetings/domain/campaigns.h"
+#include "services/meetings/domain/validation.h"
+#include "services/meetings/meetings_service.h"
+#include "services/meetings/service_support.h"
+
+namespace coalition::meetings {
+
+using auth::Access;
+using auth::Authorize;
+using auth::Caller;
+using server::Found;
+using server::NextToken;
+using server::PageOf;
+using server::StampCreated;
+using storage::Session;
+
+namespace {
+
+const std::vector<std::string> kCampaignUpdatable = {
+    "display_name",        "mountain_top_goal", "aim",
+    "strong_foundation",   "kick_off_meeting",  "peak_goals",
+    "celebration_meeting", "celebration_date"};
+
+// Whether a coalition resource of this service exists, by its full name.
+absl::StatusOr<bool> Exists(Session& s, absl::string_view name) {
+  for (absl::string_view collection : {"meetings", "commitments", "campaigns"}) {
+    auto parsed = ParseCoalitionChild(collection, name, "name");
+    if (!parsed.ok()) continue;
+    const auto& [network, coalition, id] = *parsed;
+    if (collection == "meetings") {
+      ASSIGN_OR_RETURN(auto found, Meetings::Get(s, network, coalition, id));
+      return found.has_value();
+    }
+    if (collection == "commitments") {
+      ASSIGN_OR_RETURN(auto found, Commitments::Get(s, network, coalition, id));
+      return found.has_value();
+    }
+    ASSIGN_OR_RETURN(auto found, Campaigns::Get(s, network, coalition, id));
+    return found.has_value();
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::Status MeetingsService::CheckCampaignRefs(Session& s, const CoalitionName&,
+                                                const v1::Campaign& campaign) {
+  FieldViolations v;
+  for (const auto& [field, name] :
+       {std::pair<std::string, std::string>{"campaign.kick_off_meeting",
+                                            campaign.kick_off_meeting()},
+        {"campaign.celebration_meeting", campaign.celebration_meeting()}}) {
+    if (name.empty()) continue;
+    ASSIGN_OR_RETURN(bool found, Exists(s, name));
+    if (!found) v.Add(field, "does not exist");
+  }
+  for (int g = 0; g < campaign.peak_goals_size(); ++g) {
+    const v1::PeakGoal& goal = campaign.peak_goals(g);
+    for (int t = 0; t < goal.tactics_size(); ++t) {
+      const v1::Tactic& tactic = goal.tactics(t);
+      for (int c = 0; c < tactic.commitments_size(); ++c) {
+        ASSIGN_OR_RETURN(bool found, Exists(s, tactic.commitments(c).commitment()));
+        if (!found) {
+          v.Add(absl::StrCat("campaign.peak_goals[", g, "].tactics[", t, "].commitments[", c,
+                             "].commitment"),
+                "does not exist");
+        }
+      }
+    }
+  }
+  return v.ToStatus();
+}
+
+absl::Status MeetingsService::RollUp(Session& s, const CoalitionName&, v1::Campaign& campaign) {
+  std::map<std::string, v1::Commitment::Status> statuses;
+  for (const v1::PeakGoal& goal : campaign.peak_goals()) {
+    for (const v1::Tactic& tactic : goal.tactics()) {
+      for (const v1::TacticCommitment& tc : tactic.commitments()) {
+        if (statuses.count(tc.commitment()) > 0) continue;
+        auto name = ParseCoalitionChild("commitments", tc.commitment(), "commitment");
+        if (!name.ok()) continue;
+        ASSIGN_OR_RETURN(auto found, Commitments::Get(s, name->network, name->coalition, name->id));
+        if (found) statuses[tc.commitment()] = found->resource.status();
+      }
+    }
+  }
+  RollUpCampaignProgress(campaign, statuses);
+  return absl::OkStatus();
+}
+
+MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
+                                                          const v1::CreateCampaignRequest* req,
+                                                          v1::Campaign* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+    v1::Campaign campaign = req->campaign();
+    RETURN_IF_ERROR(ValidateCampaign(campaign, parent.network, parent.coalition, "campaign"));
+    RETURN_IF_ERROR(RequireAim(campaign.aim()));
+    return db_.Transact([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateCampaign", req->request_id(), req->parent(), clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                RETURN_IF_ERROR(CheckCampaignRefs(s, parent, campaign));
+                const std::string id = NewResourceId();
+                StampCreated(campaign,
+                             CoalitionChild(parent.network, parent.coalition, "campaigns", id),
+                             clock_.Now());
+                RETURN_IF_ERROR(
+                    Campaigns::Insert(s, parent.network, parent.coalition, id, campaign));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateCampaign",
+                                      campaign.name(),
+                                      absl::StrCat("created \"", campaign.display_name(), "\"")));
+                return campaign.name();
+              }));
+      ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", created, "name"));
+      ASSIGN_OR_RETURN(auto stored,
+                       Found(Campaigns::Get(s, name.network, name.coalition, name.id), created));
+      RETURN_IF_ERROR(RollUp(s, parent, stored.resource));
+      *resp = std::move(stored.resource);
+      return absl::OkStatus();
+    });
+  });
+}
+
+absl::Status MeetingsService::RequireAim(const std::string& aim) {
+  if (aim.empty()) return absl::OkStatus();
+  absl::Status found = membership_.GetMeasurableAim(aim).status();
+  if (absl::IsNotFound(found)) return InvalidField("campaign.aim", "does not exist");
+  return found;
+}
+
+MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCampaignRequest* req,
+                                                       v1::Campaign* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+    return db_.Read([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+                                          req->name()));
+      RETURN_IF_ERROR(RollUp(s, name.Coalition(), stored.resource));
+      *resp = std::move(stored.resource);
+      return absl::OkStatus();
+    });
+  });
+}
+
+MeetingsService::Reactor* MeetingsService::ListCampaigns(Ctx* ctx,
+                                                         const v1::ListCampaignsRequest* req,
+                                                         v1::ListCampaignsResponse* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+    const std::string query = absl::StrCat("ListCampaigns/", req->parent());
+    ASSIGN_OR_RETURN(storage::ListQuery q,
+                     PageOf(page_tokens_, query, req->page_size(), req->page_token()));
+    return db_.Read([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto page, Campaigns::List(s, parent.network, parent.coalition, {}, q));
+      for (v1::Campaign& campaign : page.items) {
+        RETURN_IF_ERROR(RollUp(s, parent, campaign));
+        *resp->add_campaigns() = std::move(campaign);
+      }
+      resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
+      return absl::OkStatus();
+    });
+  });
+}
+
+MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
+                                                          const v1::UpdateCampaignRequest* req,
+                                                          v1::Campaign* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(auto name,
+                     ParseCoalitionChild("campaigns", req->campaign().name(), "campaign.name"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+    ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                     EffectiveUpdatePaths(req->campaign(), req->update_mask(), kCampaignUpdatable));
+    if (std::find(paths.begin(), paths.end(), "aim") != paths.end()) {
+      FieldViolations v;
+      CheckCoalitionRef(v, "campaign.aim", req->campaign().aim(), "aims", name.network,
+                        name.coalition, false);
+      RETURN_IF_ERROR(v.ToStatus());
+      RETURN_IF_ERROR(RequireAim(req->campaign().aim()));
+    }
+    return db_.Transact([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+                                          req->campaign().name()));
+      RETURN_IF_ERROR(CheckEtag(req->campaign().etag(), req->campaign().name(), stored.revision));
+      v1::Campaign campaign = stored.resource;
+      RETURN_IF_ERROR(
+          ApplyFieldMask(req->campaign(), req->update_mask(), kCampaignUpdatable, &campaign));
+      RETURN_IF_ERROR(ValidateCampaign(campaign, name.network, name.coalition, "campaign"));
+      RETURN_IF_ERROR(CheckCampaignRefs(s, name.Coalition(), campaign));
+      *campaign.mutable_update_time() = ToProtoTimestamp(clock_.Now());
+      RETURN_IF_ERROR(
+          Campaigns::Update(s, name.network, name.coalition, name.id, campaign, stored.revision));
+      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateCampaign", campaign.name(),
+                            absl::StrCat("updated ", absl::StrJoin(paths, ", "))));
+      campaign.set_etag(EtagFor(campaign.name(), stored.revision + 1));
+      RETURN_IF_ERROR(RollUp(s, name.Coalition(), campaign));
+      *resp = std::move(campaign);
+      return absl::OkStatus();
+    });
+  });
+}
+
+MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
+                                                          const v1::DeleteCampaignRequest* req,
+                                                          google::protobuf::Empty*) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+    return db_.Transact([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+                                          req->name()));
+      RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
+      RETURN_IF_ERROR(Campaigns::Delete(s, name.network, name.coalition, name.id));
+      return Audit(s, caller, ctx, name.network, "DeleteCampaign", req->name(),
+                   absl::StrCat("deleted \"", stored.resource.display_name(), "\""));
+    });
+  });
+}
+
+MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
+    Ctx* ctx, const v1::CreateAccomplishmentRequest* req, v1::Accomplishment* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+    v1::Accomplishment accomplishment = req->accomplishment();
+    RETURN_IF_ERROR(
+        ValidateAccomplishment(accomplishment, parent.network, parent.coalition, "accomplishment"));
+    return db_.Transact([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(
+          std::string created,
+          storage::CreateOnce(
+              s, parent.network, "CreateAccomplishment", req->request_id(), req->parent(),
+              clock_.Now(), [&]() -> absl::StatusOr<std::string> {
+                if (!accomplishment.source().empty()) {
+                  ASSIGN_OR_RETURN(bool found, Exists(s, accomplishment.source()));
+                  if (!found) return InvalidField("accomplishment.source", "does not exist");
+                }
+                const std::string id = NewResourceId();
+                accomplishment.set_name(
+                    CoalitionChild(parent.network, parent.coalition, "accomplishments", id));
+                *accomplishment.mutable_create_time() = ToProtoTimestamp(clock_.Now());
+                RETURN_IF_ERROR(Accomplishments::Insert(s, parent.network, parent.coalition, id,
+                                                        accomplishment));
+                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateAccomplishment",
+                                      accomplishment.name(),
+                                      absl::StrCat("celebrated \"", accomplishment.title(), "\"")));
+                return accomplishment.name();
+              }));
+      ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("accomplishments", created, "name"));
+      ASSIGN_OR_RETURN(
+          auto stored,
+          Found(Accomplishments::Get(s, name.network, name.coalition, name.id), created));
+      *resp = std::move(stored.resource);
+      return absl::OkStatus();
+    });
+  });
+}
+
+MeetingsService::Reactor* MeetingsService::ListAccomplishments(
+    Ctx* ctx, const v1::ListAccomplishmentsRequest* req, v1::ListAccomplishmentsResponse* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+    const std::string query = absl::StrCat("ListAccomplishments/", req->parent());
+    ASSIGN_OR_RETURN(storage::ListQuery q,
+                     PageOf(page_tokens_, query, req->page_size(), req->page_token()));
+    q.descending = true;
+    return db_.Read([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto page,
+                       Accomplishments::List(s, parent.network, parent.coalition, {}, q));
+      for (v1::Accomplishment& a : page.items) *resp->add_accomplishments() = std::move(a);
+      resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
+      return absl::OkStatus();
+    });
+  });
+}
+
+MeetingsService::Reactor* MeetingsService::ListAuditEvents(Ctx* ctx,
+                                                           const v1::ListAuditEventsRequest* req,
+                                                           v1::ListAuditEventsResponse* resp) {
+  return server::FinishUnary(ctx, [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+    ASSIGN_OR_RETURN(NetworkName parent, ParseNetworkName(req->parent(), "parent"));
+    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+    FieldViolations v;
+    LimitText(v, "resource_prefix", req->resource_prefix(), 500);
+    RETURN_IF_ERROR(v.ToStatus());
+    const std::string query = absl::StrCat("audit|", req->parent(), "|", req->resource_prefix());
+    ASSIGN_OR_RETURN(storage::ListQuery q,
+                     PageOf(page_tokens_, query, req->page_size(), req->page_token()));
+    return db_.Read([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto page,
+                       storage::ListAuditEvents(s, parent.network, req->resource_prefix(),
+                                                q.after_key, q.page_size));
+      for (auto& e : page.events) *resp->add_audit_events() = std::move(e);
+      resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
+      return absl::OkStatus();
+    });
+  });
+}
+
+}  // namespace coalition::meetings

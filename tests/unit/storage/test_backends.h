@@ -1,0 +1,36 @@
+#ifndef COALITION_TESTS_UNIT_STORAGE_TEST_BACKENDS_H_
+#define COALITION_TESTS_UNIT_STORAGE_TEST_BACKENDS_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gtest/gtest.h"
+#include "libs/storage/database.h"
+
+// The store backends every storage suite runs on: the Database conformance suite and each
+// service's repository suite instantiate their tests once per backend listed here, so a new
+// backend (PostgreSQL) is one more entry and every suite runs on it.
+namespace coalition::storage::testing {
+
+// Opens a fresh, empty store with the platform migrations applied (what OpenDatabase gives), and
+// cleans up after it when the returned Database is destroyed.
+using DatabaseFactory =
+    std::function<absl::StatusOr<std::unique_ptr<Database>>(const DatabaseOptions&)>;
+
+struct ConformanceBackend {
+  std::string name;  // a test-name suffix, letters and digits only
+  DatabaseFactory open;
+};
+
+std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBackend>& info);
+
+// SQLite on a file in a fresh temporary directory (removed with the store), and SQLite
+// :memory:. Each open gives a fresh, empty store with the platform migrations applied.
+std::vector<ConformanceBackend> TestBackends();
+
+}  // namespace coalition::storage::testing
+
+#endif  // COALITION_TESTS_UNIT_STORAGE_TEST_BACKENDS_H_
