@@ -511,6 +511,49 @@ def _():
     assert any(d["metadata"]["name"] == "redis" for d in by_kind["Service"]), "no redis Service"
 
 
+MEETINGS_KEY_SECRET = "meetings-membership-key"
+
+
+@check("meetings: membership key as a file (compose secret, k8s Secret volume), tzdata")
+def _():
+    compose = load(os.path.join(ROOT, "docker-compose.yml"))
+    c = compose["services"]["meetings"]
+    env = c["environment"]
+    assert env["COALITION_MEMBERSHIP"] == "membership:50051", "compose: COALITION_MEMBERSHIP"
+    assert c["depends_on"]["membership"]["condition"] == "service_healthy", \
+        "compose: meetings must wait for a healthy membership"
+    (secret,) = [x if isinstance(x, str) else x["source"] for x in c["secrets"]]
+    assert "file" in compose["secrets"][secret], f"compose: secret {secret} is not a file"
+    assert env["COALITION_MEMBERSHIP_KEY_FILE"] == f"/run/secrets/{secret}", \
+        "compose: COALITION_MEMBERSHIP_KEY_FILE is not the secret's file"
+    for k in KUSTOMIZATIONS:
+        docs = kustomize(k)
+        if docs is None:
+            return "neither kubectl nor kustomize installed"
+        (dep,) = [d for d in docs if d["kind"] == "Deployment" and
+                  d["metadata"]["name"] == "meetings"]
+        spec = dep["spec"]["template"]["spec"]
+        (container,) = spec["containers"]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        path = env["COALITION_MEMBERSHIP_KEY_FILE"]
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        mounts = [m for m in container["volumeMounts"]
+                  if path.startswith(m["mountPath"].rstrip("/") + "/")]
+        assert len(mounts) == 1 and mounts[0].get("readOnly"), f"{k}: key file not on one mount"
+        volume = volumes[mounts[0]["name"]]["secret"]
+        assert volume["secretName"] == MEETINGS_KEY_SECRET, f"{k}: key volume is not the Secret"
+        rel_path = path[len(mounts[0]["mountPath"].rstrip("/")) + 1:]
+        assert [i["path"] for i in volume["items"]] == [rel_path], f"{k}: Secret item path"
+        assert not any(d["kind"] == "Secret" and d["metadata"]["name"] == MEETINGS_KEY_SECRET
+                       for d in docs), f"{k}: the key Secret must be made out of band"
+        assert env.get("COALITION_TIME_ZONE"), f"{k}: COALITION_TIME_ZONE"
+    tmpl = load(os.path.join(K8S, "base", "secret-meetings-key.template.yaml"))
+    assert tmpl["metadata"]["name"] == MEETINGS_KEY_SECRET, "key template: name"
+    assert all("REPLACE-ME" in v for v in tmpl["stringData"].values()), \
+        "key template: placeholders only"
+    assert "tzdata" in apt_packages(dockerfile_stages()["runtime"]), "runtime image: no tzdata"
+
+
 failed = results.count("FAIL")
 print(f"validate: {results.count('PASS')} passed, {failed} failed, {results.count('SKIP')} skipped")
 sys.exit(1 if failed else 0)

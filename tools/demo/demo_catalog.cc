@@ -290,6 +290,193 @@ constexpr v1::ActorResource kCompetitionResources[] = {v1::FUNDING, v1::DATA, v1
 constexpr v1::ActorResource kOppositionResources[] = {v1::POLITICAL_ACCESS, v1::FUNDING,
                                                       v1::MEDIA_ACCESS};
 
+constexpr CampaignTemplate kCampaigns[] = {
+    {"readmissions",
+     "Home and well in {region}",
+     "A leadership team from every care setting, a shared readmission dashboard, and a discharge "
+     "checklist every partner helped write",
+     {{"Every partner hospital uses the shared discharge checklist",
+       {"Train the discharge planners of each unit", "Audit ten discharges a month"}},
+      {"A follow-up visit is booked before every discharge",
+       {"Open follow-up slots in partner practices", "Call patients the day after discharge"}},
+      {"Heart-failure patients are seen at home within 48 hours",
+       {"Refer to home health at discharge", "Run a weekly heart-failure clinic"}}},
+     "Every partner hospital now uses the shared discharge checklist",
+     {"Share the discharge checklist with every hospital unit in {region}",
+      "Book 7-day follow-up slots with two more practices",
+      "Review last month's readmissions with the data team",
+      "Arrange first home visits within 48 hours at two home-health agencies",
+      "Interview three patients about their first week at home",
+      "Present the readmission dashboard to the hospital quality committee"},
+     "Reviewed the readmission dashboard: two hospitals are ahead of the aim, one is behind. "
+     "Discharge planners asked for the checklist in large print. Agreed to open follow-up slots "
+     "in the practices that see most discharged patients."},
+    {"immunization",
+     "Every arm in {region}",
+     "Pharmacies, practices, nursing homes and congregations at one table, with shared "
+     "vaccination records",
+     {{"The first community vaccination days are held",
+       {"Host clinics in congregations", "Book senior centers and libraries"}},
+      {"Pharmacy and practice records are connected",
+       {"Make shared reminder calls", "Match records monthly"}},
+      {"Nursing-home residents and staff are up to date",
+       {"Send the staff vaccination toolkit", "Hold resident consent drives"}}},
+     "The first community vaccination day reached 140 older adults",
+     {"Schedule a vaccination day with two congregations in {region}",
+      "Sign up three independent pharmacies for shared reminder calls",
+      "Send every nursing home the staff vaccination toolkit",
+      "Recruit four trusted messengers to answer vaccine questions",
+      "Compare pharmacy and practice vaccination records for one clinic",
+      "Book the senior center for the fall flu clinic"},
+     "Flu season planning: pharmacies will share their lists weekly, and two congregations "
+     "offered their halls. Nursing homes asked for help with staff who decline."},
+    {"diabetes",
+     "Diabetes know-how close to home in {region}",
+     "Class sites, referring practices and pharmacists who agreed on one referral path",
+     {{"Classes run in three community sites",
+       {"Open library and church class sites", "Train peer coaches"}},
+      {"Every practice refers at every visit",
+       {"Put the referral in the visit template", "Send a monthly referral report"}},
+      {"Pharmacists follow up between visits",
+       {"Call after each class", "Go over HbA1c results with patients"}}},
+     "Three community class sites are open",
+     {"Open a self-management class at the {region} public library",
+      "Add the class referral to two practices' visit templates",
+      "Call every class no-show from last month",
+      "Partner with a food pantry on a diabetes-friendly shelf",
+      "Train two class graduates as peer coaches", "Pull HbA1c data for the referring practices"},
+     "Class attendance is up but completion is not: people drop out after week three. Peer "
+     "coaches will call between sessions. The food pantry offered a cooking demonstration."},
+    {"opioid-safety",
+     "Safer prescribing, fewer overdoses in {region}",
+     "Prescribers, pharmacists and recovery advocates sharing leadership, with monthly "
+     "prescribing data",
+     {{"Prescriber peer review is under way",
+       {"Hold monthly review circles", "Send high-dose prescribing reports"}},
+      {"Naloxone is stocked in every pharmacy",
+       {"Run a stocking drive", "Train pharmacists to offer it"}},
+      {"Tapering guidance is in every practice",
+       {"Write the guide with people in recovery", "Take it to every practice"}}},
+     "The first prescriber peer-review circle met",
+     {"Run the first prescriber peer-review circle",
+      "Stock naloxone at three more pharmacies in {region}",
+      "Organize a medication take-back day with the sheriff's office",
+      "Invite two people in recovery to join the leadership team",
+      "Send prescribers their high-dose prescribing report",
+      "Draft the plain-language tapering guide"},
+     "Recovery advocates told their stories; prescribers asked for peer review rather than "
+     "letters. Half the pharmacies in the region now stock naloxone."},
+    {"care-transitions",
+     "Complete hand-offs in {region}",
+     "Hospitals, nursing homes, home health and community organizations agreeing one hand-off "
+     "standard",
+     {{"One medication-list standard across settings",
+       {"Agree the format", "Train the nurses of each setting"}},
+      {"Community referrals are closed within 14 days",
+       {"Keep a closed-loop referral list", "Hold a weekly referral huddle"}},
+      {"Caregivers are ready for the first days at home",
+       {"Hold caregiver sessions before discharge", "Find rides to follow-up visits"}}},
+     "The medication-list standard was agreed by every setting",
+     {"Agree one medication-list format with the two hospitals",
+      "Close the loop on last month's community referrals",
+      "Map the transfer steps between the hospital and the nursing homes",
+      "Hold a caregiver preparation session before discharge",
+      "Find a volunteer driver program for follow-up visits",
+      "Review last month's hand-off misses with every setting"},
+     "Walked through three hand-offs that went wrong. The common gap: nobody owned the "
+     "community referral. Agreed that the discharging nurse names an owner."},
+    {"medication-safety",
+     "Only the medicines they need in {region}",
+     "Pharmacists and practices committed to review targets, comparing results monthly",
+     {{"Medication reviews are routine in partner pharmacies",
+       {"Schedule reviews", "Track every recommendation"}},
+      {"Prescribers act on the recommendations",
+       {"Send the open recommendations", "Discuss them at practice huddles"}},
+      {"Fewer anticoagulant and hypoglycemia emergencies",
+       {"Offer anticoagulation checks near home", "Agree a deprescribing list"}}},
+     "The first hundred comprehensive medication reviews are done",
+     {"Schedule twenty comprehensive medication reviews",
+      "Hold a brown-bag medicine event at the senior center",
+      "Send prescribers the pharmacists' open recommendations",
+      "Set up anticoagulation checks at a clinic close to home",
+      "Agree a deprescribing list with two practices",
+      "Pull last quarter's hypoglycemia emergency visits"},
+     "Pharmacists completed their first reviews; prescribers acted on about half of the "
+     "recommendations. The brown-bag event found four people taking duplicate medicines."},
+};
+
+constexpr OneToOneTemplate kOneToOnes[] = {
+    {"Named at the kick-off's power mapping: reaches people the coalition does not",
+     "Met once at a regional meeting; a colleague introduced us",
+     "A first conversation: learn what they care about before asking for anything",
+     {"dignity for older patients", "neighbors looking after neighbors"},
+     "credit in the coalition's quarterly report",
+     "Worried the coalition duplicates what they already do; open to sharing data if credited.",
+     "A seat on the data team and credit in the quarterly report",
+     "Their monthly numbers and an introduction to their board chair",
+     "Introduce them to the data team lead and send the quarterly report draft",
+     ""},
+    {"Comes to every meeting but has never spoken",
+     "Same congregation; we volunteer together at the food pantry",
+     "Deepen the relationship: ask what keeps them coming",
+     {"faith in action", "family first"},
+     "rides to appointments for older church members",
+     "Cares for a mother with heart failure and knows every family on the church's visiting "
+     "list.",
+     "Help connecting their mother with a home-health agency",
+     "An offer to host a coalition event in the fellowship hall",
+     "",
+     "Wants to talk it over with their family first; follow up next month"},
+    {"Left the coalition last year and has come back",
+     "Worked together at the hospital for ten years",
+     "Renew the relationship after the turnover",
+     {"doing right by patients", "keeping promises"},
+     "less paperwork for front-line nurses",
+     "Left because meetings ended without decisions; came back for the campaign.",
+     "A role leading the next peak goal's tactic",
+     "Ten years of knowing how discharges really work",
+     "Draft the tactic plan for the next peak goal",
+     ""},
+    {"Runs the largest program of its kind in the region",
+     "A weak tie: we have only emailed",
+     "Build a relationship from nothing",
+     {"measurable results", "a healthy local economy"},
+     "a shared referral form",
+     "Not met yet.",
+     "",
+     "",
+     "",
+     ""},
+};
+
+constexpr OrganizingCommitment kOrganizingCommitments[] = {
+    {"Hold one-to-ones with three partners named in the power mapping", ""},
+    {"Send the baseline data for every aim to the leadership team", ""},
+    {"Bring a patient or family member to the next coalition meeting", ""},
+    {"Invite the county health department to join the coalition",
+     "The department's director left; the invitation waits for the new one"},
+};
+
+constexpr const char* kTeamCommitments[] = {
+    "Draft the {team} plan for the next quarter",
+    "Recruit two new members for the {team}",
+    "Report the {team}'s first results at the coalition meeting",
+};
+
+constexpr const char* kMeetingNorms[] = {
+    "Start and end on time",
+    "Every voice is heard",
+    "Leave in action: a commitment, or the reason there is none",
+    "What is shared here stays here",
+};
+
+constexpr const char* kMeetingPlaces[] = {
+    "{town} Public Library, community room",
+    "{town} Senior Center",
+    "{town} Regional Medical Center, board room",
+    "{town} Community Action Agency, training room",
+};
+
 }  // namespace
 
 absl::Span<const char* const> FirstNames() { return kFirstNames; }
@@ -336,5 +523,18 @@ const Theme& ThemeByKey(const char* key) {
   }
   return kThemes[0];
 }
+
+const CampaignTemplate& CampaignByTheme(const char* theme) {
+  for (const CampaignTemplate& campaign : kCampaigns) {
+    if (std::strcmp(campaign.theme, theme) == 0) return campaign;
+  }
+  return kCampaigns[0];
+}
+
+absl::Span<const OneToOneTemplate> OneToOneTemplates() { return kOneToOnes; }
+absl::Span<const OrganizingCommitment> OrganizingCommitments() { return kOrganizingCommitments; }
+absl::Span<const char* const> TeamCommitments() { return kTeamCommitments; }
+absl::Span<const char* const> MeetingNorms() { return kMeetingNorms; }
+absl::Span<const char* const> MeetingPlaces() { return kMeetingPlaces; }
 
 }  // namespace coalition::demo

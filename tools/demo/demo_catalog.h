@@ -75,6 +75,50 @@ absl::Span<const v1::ActorResource> ResourcesOf(v1::ActorCategory category);
 // The theme with this key; the catalog's own coalitions only name themes that exist.
 const Theme& ThemeByKey(const char* key);
 
+// What the coalitions of a theme do in the meetings service: a campaign toward the theme's
+// measurable aims and the work their coalition meetings commit to. "{region}" is filled in.
+struct PeakGoalTemplate {
+  const char* title;
+  const char* tactics[2];
+};
+
+struct CampaignTemplate {
+  const char* theme;  // a Theme::key
+  const char* display_name;
+  const char* strong_foundation;
+  PeakGoalTemplate peak_goals[3];  // in the order they are reached
+  const char* milestone;           // the accomplishment when the first peak goal is reached
+  const char* work[6];             // what members commit to at a coalition meeting
+  const char* minutes;             // what that meeting discussed
+};
+
+// What a one-to-one heard and exchanged, stage by stage.
+struct OneToOneTemplate {
+  const char* why_this_person;
+  const char* how_connected;
+  const char* purpose_note;
+  const char* values[2];
+  const char* interest;  // new to the map of actors, so the merge after the one-to-one shows
+  const char* notes;
+  const char* offered;
+  const char* received;
+  const char* commitment;  // what the organizer commits to; empty: no commitment, for a reason
+  const char* no_commitment_reason;
+};
+
+// A theme-neutral commitment that starts a coalition's organizing.
+struct OrganizingCommitment {
+  const char* what;
+  const char* missed_note;  // why it was missed, for the one that is
+};
+
+const CampaignTemplate& CampaignByTheme(const char* theme);
+absl::Span<const OneToOneTemplate> OneToOneTemplates();
+absl::Span<const OrganizingCommitment> OrganizingCommitments();  // made at every kick-off
+absl::Span<const char* const> TeamCommitments();                 // "{team}" is filled in
+absl::Span<const char* const> MeetingNorms();
+absl::Span<const char* const> MeetingPlaces();  // "{town}" is filled in
+
 }  // namespace coalition::demo
 
 #endif  // COALITION_TOOLS_DEMO_DEMO_CATALOG_H_

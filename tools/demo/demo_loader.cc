@@ -64,18 +64,17 @@ std::string LoadSummary::ToString() const {
 DemoLoader::DemoLoader(MembershipClient& client, const DemoNetwork& demo, uint32_t seed)
     : client_(client), demo_(demo), seed_(seed), run_start_(absl::Now()) {}
 
-std::string DemoLoader::RequestId(absl::string_view item) const {
-  return absl::StrCat("demo-", seed_, "-", item);
+std::string DemoRequestId(uint32_t seed, absl::string_view item) {
+  return absl::StrCat("demo-", seed, "-", item);
 }
 
-std::string DemoLoader::CoalitionRequestId(int c, absl::string_view item, int number) const {
-  return RequestId(absl::StrCat("coalition-", c + 1, "-", item, "-", number));
+std::string CoalitionRequestId(uint32_t seed, int coalition, absl::string_view item, int number) {
+  return DemoRequestId(seed, absl::StrCat("coalition-", coalition + 1, "-", item, "-", number));
 }
 
-// A create answered from the request-id record returns the resource as an earlier run made it;
-// the loader and the server are assumed to share a clock (the demo runs them side by side).
-bool DemoLoader::IsNew(const google::protobuf::Timestamp& create_time) const {
-  return FromProtoTimestamp(create_time) >= run_start_;
+// A create answered from the request-id record returns the resource as an earlier run made it.
+bool CreatedSince(const google::protobuf::Timestamp& create_time, absl::Time run_start) {
+  return FromProtoTimestamp(create_time) >= run_start;
 }
 
 absl::Status DemoLoader::Load() {
@@ -94,47 +93,47 @@ absl::Status DemoLoader::LoadNetwork() {
   request.set_request_id(RequestId("network"));
   ASSIGN_OR_RETURN(v1::Network network,
                    client_.Call(&Stub::CreateNetwork, request, request.request_id()));
-  network_name_ = network.name();
+  names_.network = network.name();
   const bool created = IsNew(network.create_time());
   summary_.Record("networks", created);
-  Progress(absl::StrCat("network ", network_name_, " \"", network.display_name(), "\"",
+  Progress(absl::StrCat("network ", names_.network, " \"", network.display_name(), "\"",
                         created ? " created" : " already loaded"));
   return absl::OkStatus();
 }
 
 absl::Status DemoLoader::LoadOrganizations() {
-  organization_names_.clear();
+  names_.organizations.clear();
   for (size_t i = 0; i < demo_.organizations.size(); ++i) {
     v1::CreateOrganizationRequest request;
-    request.set_parent(network_name_);
+    request.set_parent(names_.network);
     *request.mutable_organization() = demo_.organizations[i];
     request.set_request_id(RequestId(absl::StrCat("organization-", i + 1)));
     ASSIGN_OR_RETURN(v1::Organization organization,
                      client_.Call(&Stub::CreateOrganization, request, request.request_id()));
     summary_.Record("organizations", IsNew(organization.create_time()));
-    organization_names_.push_back(organization.name());
+    names_.organizations.push_back(organization.name());
   }
-  Progress(absl::StrCat("organizations: ", organization_names_.size()));
+  Progress(absl::StrCat("organizations: ", names_.organizations.size()));
   return absl::OkStatus();
 }
 
 absl::Status DemoLoader::LoadPeople() {
-  person_names_.assign(demo_.people.size(), "");
+  names_.people.assign(demo_.people.size(), "");
   int directory = 0;
   for (size_t i = 0; i < demo_.people.size(); ++i) {
     const DemoPerson& demo_person = demo_.people[i];
     if (demo_person.roster_only) continue;
     v1::CreatePersonRequest request;
-    request.set_parent(network_name_);
+    request.set_parent(names_.network);
     *request.mutable_person() = demo_person.person;
     if (demo_person.organization != kNone) {
-      request.mutable_person()->set_organization(organization_names_[demo_person.organization]);
+      request.mutable_person()->set_organization(names_.organizations[demo_person.organization]);
     }
     request.set_request_id(RequestId(absl::StrCat("person-", i + 1)));
     ASSIGN_OR_RETURN(v1::Person person,
                      client_.Call(&Stub::CreatePerson, request, request.request_id()));
     summary_.Record("people", IsNew(person.create_time()));
-    person_names_[i] = person.name();
+    names_.people[i] = person.name();
     ++directory;
   }
   Progress(absl::StrCat("people: ", directory, " (more arrive with the rosters)"));
@@ -165,27 +164,31 @@ absl::Status DemoLoader::LoadCoalition(int c) {
 
 absl::Status DemoLoader::CreateCoalition(int c) {
   v1::CreateCoalitionRequest request;
-  request.set_parent(network_name_);
+  request.set_parent(names_.network);
   *request.mutable_coalition() = demo_.coalitions[c].coalition;
   request.set_request_id(RequestId(absl::StrCat("coalition-", c + 1)));
   ASSIGN_OR_RETURN(v1::Coalition coalition,
                    client_.Call(&Stub::CreateCoalition, request, request.request_id()));
   summary_.Record("coalitions", IsNew(coalition.create_time()));
-  coalition_names_.resize(std::max(coalition_names_.size(), static_cast<size_t>(c) + 1));
-  coalition_names_[c] = coalition.name();
+  const size_t count = std::max(names_.coalitions.size(), static_cast<size_t>(c) + 1);
+  names_.coalitions.resize(count);
+  for (auto* names : {&names_.aims, &names_.actors, &names_.teams}) names->resize(count);
+  names_.coalitions[c] = coalition.name();
   return absl::OkStatus();
 }
 
 absl::Status DemoLoader::LoadAims(int c) {
   const auto& aims = demo_.coalitions[c].aims;
+  names_.aims[c].clear();
   for (size_t a = 0; a < aims.size(); ++a) {
     v1::CreateMeasurableAimRequest request;
-    request.set_parent(coalition_names_[c]);
+    request.set_parent(names_.coalitions[c]);
     *request.mutable_aim() = aims[a];
     request.set_request_id(CoalitionRequestId(c, "aim", static_cast<int>(a) + 1));
     ASSIGN_OR_RETURN(v1::MeasurableAim aim,
                      client_.Call(&Stub::CreateMeasurableAim, request, request.request_id()));
     summary_.Record("measurable aims", IsNew(aim.create_time()));
+    names_.aims[c].push_back(aim.name());
   }
   return absl::OkStatus();
 }
@@ -210,7 +213,7 @@ absl::Status DemoLoader::ImportRoster(int c) {
   }
   ASSIGN_OR_RETURN(
       v1::ImportRosterResponse response,
-      client_.ImportRoster(coalition_names_[c],
+      client_.ImportRoster(names_.coalitions[c],
                            RequestId(absl::StrCat("coalition-", c + 1, "-roster")), rows));
   if (response.errors_size() > 0) {
     const auto& error = response.errors(0);
@@ -229,8 +232,8 @@ absl::Status DemoLoader::LoadOrganizationMemberships(int c) {
   const auto& seats = demo_.coalitions[c].organization_members;
   for (size_t k = 0; k < seats.size(); ++k) {
     v1::CreateMembershipRequest request;
-    request.set_parent(coalition_names_[c]);
-    request.mutable_membership()->set_member(organization_names_[seats[k].organization]);
+    request.set_parent(names_.coalitions[c]);
+    request.mutable_membership()->set_member(names_.organizations[seats[k].organization]);
     request.mutable_membership()->set_role(seats[k].role);
     request.set_request_id(CoalitionRequestId(c, "organization-member", static_cast<int>(k) + 1));
     ASSIGN_OR_RETURN(v1::Membership membership,
@@ -243,7 +246,7 @@ absl::Status DemoLoader::LoadOrganizationMemberships(int c) {
 absl::StatusOr<std::map<std::string, v1::Membership>> DemoLoader::MembershipsByMember(int c) {
   std::map<std::string, v1::Membership> by_member;
   v1::ListMembershipsRequest request;
-  request.set_parent(coalition_names_[c]);
+  request.set_parent(names_.coalitions[c]);
   request.set_page_size(kListPageSize);
   do {
     ASSIGN_OR_RETURN(v1::ListMembershipsResponse page,
@@ -263,10 +266,10 @@ absl::Status DemoLoader::RecordTurnover(int c) {
   if (coalition.leavers.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(auto memberships, MembershipsByMember(c));
   for (int person : coalition.leavers) {
-    auto it = memberships.find(person_names_[person]);
+    auto it = memberships.find(names_.people[person]);
     if (it == memberships.end()) {
       return absl::InternalError(
-          absl::StrCat(person_names_[person], " is not on the roster after the import"));
+          absl::StrCat(names_.people[person], " is not on the roster after the import"));
     }
     v1::Membership membership = it->second;
     const bool left_before = HasEvent(membership, v1::MembershipEvent::LEFT);
@@ -294,21 +297,23 @@ absl::Status DemoLoader::RecordTurnover(int c) {
 
 absl::Status DemoLoader::LoadActors(int c) {
   const auto& actors = demo_.coalitions[c].actors;
+  names_.actors[c].clear();
   for (size_t a = 0; a < actors.size(); ++a) {
     const DemoActor& demo_actor = actors[a];
     v1::CreateActorRequest request;
-    request.set_parent(coalition_names_[c]);
+    request.set_parent(names_.coalitions[c]);
     *request.mutable_actor() = demo_actor.actor;
     if (demo_actor.person != kNone) {
-      request.mutable_actor()->set_person(person_names_[demo_actor.person]);
+      request.mutable_actor()->set_person(names_.people[demo_actor.person]);
     }
     if (demo_actor.organization != kNone) {
-      request.mutable_actor()->set_organization(organization_names_[demo_actor.organization]);
+      request.mutable_actor()->set_organization(names_.organizations[demo_actor.organization]);
     }
     request.set_request_id(CoalitionRequestId(c, "actor", static_cast<int>(a) + 1));
     ASSIGN_OR_RETURN(v1::Actor actor,
                      client_.Call(&Stub::CreateActor, request, request.request_id()));
     summary_.Record("actors", IsNew(actor.create_time()));
+    names_.actors[c].push_back(actor.name());
     if (demo_actor.later_category == v1::ACTOR_CATEGORY_UNSPECIFIED) continue;
     // The create returns the actor as it is now: already moved if an earlier run moved it.
     const bool move = actor.category() != demo_actor.later_category;
@@ -330,17 +335,18 @@ absl::Status DemoLoader::MoveActor(const v1::Actor& actor, v1::ActorCategory cat
 
 absl::Status DemoLoader::LoadSnowflake(int c) {
   const auto& teams = demo_.coalitions[c].teams;
-  std::vector<std::string> team_names;
+  std::vector<std::string>& team_names = names_.teams[c];
+  team_names.clear();
   for (size_t t = 0; t < teams.size(); ++t) {
     const DemoTeam& demo_team = teams[t];
     v1::CreateTeamRequest request;
-    request.set_parent(coalition_names_[c]);
+    request.set_parent(names_.coalitions[c]);
     v1::Team& team = *request.mutable_team();
     team.set_display_name(demo_team.display_name);
     team.set_purpose(demo_team.purpose);
     if (demo_team.parent != kNone) team.set_parent_team(team_names[demo_team.parent]);
-    for (int person : demo_team.leads) team.add_leads(person_names_[person]);
-    for (int person : demo_team.members) team.add_members(person_names_[person]);
+    for (int person : demo_team.leads) team.add_leads(names_.people[person]);
+    for (int person : demo_team.members) team.add_members(names_.people[person]);
     request.set_request_id(CoalitionRequestId(c, "team", static_cast<int>(t) + 1));
     ASSIGN_OR_RETURN(v1::Team created,
                      client_.Call(&Stub::CreateTeam, request, request.request_id()));
@@ -355,13 +361,13 @@ absl::Status DemoLoader::LoadApiKeys() {
   for (size_t k = 0; k < demo_.api_keys.size(); ++k) {
     const DemoApiKey& demo_key = demo_.api_keys[k];
     v1::CreateApiKeyRequest request;
-    request.set_parent(network_name_);
+    request.set_parent(names_.network);
     *request.mutable_api_key() = demo_key.api_key;
     if (demo_key.coalition != kNone) {
-      request.mutable_api_key()->add_coalitions(coalition_names_[demo_key.coalition]);
+      request.mutable_api_key()->add_coalitions(names_.coalitions[demo_key.coalition]);
     }
     if (demo_key.person != kNone) {
-      request.mutable_api_key()->set_person(person_names_[demo_key.person]);
+      request.mutable_api_key()->set_person(names_.people[demo_key.person]);
     }
     request.set_request_id(RequestId(absl::StrCat("api-key-", k + 1)));
     ASSIGN_OR_RETURN(v1::CreateApiKeyResponse response,

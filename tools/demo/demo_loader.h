@@ -34,6 +34,28 @@ class LoadSummary {
   std::vector<Counts> kinds_;
 };
 
+// The resource names a load gave the DemoNetwork's items, by the items' indexes. Roster-only
+// people have none: the import creates them and the loader never refers to them again.
+struct NetworkNames {
+  std::string network;
+  std::vector<std::string> organizations;
+  std::vector<std::string> people;
+  std::vector<std::string> coalitions;
+  // Per coalition, by index in DemoCoalition::aims, ::actors and ::teams.
+  std::vector<std::vector<std::string>> aims;
+  std::vector<std::vector<std::string>> actors;
+  std::vector<std::vector<std::string>> teams;
+};
+
+// "demo-7-coalition-3-actor-2": the request id of a demo item, from the seed and the item.
+std::string DemoRequestId(uint32_t seed, absl::string_view item);
+std::string CoalitionRequestId(uint32_t seed, int coalition, absl::string_view item, int number);
+
+// Whether a resource that a create returned was made at or after `run_start` rather than by an
+// earlier run; the loader and the server are assumed to share a clock (the demo runs them side
+// by side).
+bool CreatedSince(const google::protobuf::Timestamp& create_time, absl::Time run_start);
+
 // A key the run asked for. The secret is only returned when the key is created, so it is empty
 // when an earlier run made the key.
 struct IssuedApiKey {
@@ -51,7 +73,8 @@ class DemoLoader {
 
   absl::Status Load();
 
-  const std::string& network_name() const { return network_name_; }
+  const std::string& network_name() const { return names_.network; }
+  const NetworkNames& names() const { return names_; }
   const LoadSummary& summary() const { return summary_; }
   const std::vector<IssuedApiKey>& api_keys() const { return api_keys_; }
 
@@ -73,10 +96,13 @@ class DemoLoader {
   // The coalition's memberships keyed by member (a person or organization resource name).
   absl::StatusOr<std::map<std::string, v1::Membership>> MembershipsByMember(int c);
 
-  std::string RequestId(absl::string_view item) const;
-  std::string CoalitionRequestId(int c, absl::string_view item, int number) const;
-  // Whether a resource a create returned was made by this run rather than an earlier one.
-  bool IsNew(const google::protobuf::Timestamp& create_time) const;
+  std::string RequestId(absl::string_view item) const { return DemoRequestId(seed_, item); }
+  std::string CoalitionRequestId(int c, absl::string_view item, int number) const {
+    return demo::CoalitionRequestId(seed_, c, item, number);
+  }
+  bool IsNew(const google::protobuf::Timestamp& create_time) const {
+    return CreatedSince(create_time, run_start_);
+  }
 
   MembershipClient& client_;
   const DemoNetwork& demo_;
@@ -85,12 +111,7 @@ class DemoLoader {
   LoadSummary summary_;
   std::vector<IssuedApiKey> api_keys_;
 
-  // Resource names, by index in the DemoNetwork. Roster-only people have none: the import
-  // creates them and the loader never refers to them again.
-  std::string network_name_;
-  std::vector<std::string> organization_names_;
-  std::vector<std::string> person_names_;
-  std::vector<std::string> coalition_names_;
+  NetworkNames names_;
 };
 
 }  // namespace coalition::demo

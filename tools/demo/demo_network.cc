@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -11,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/types/span.h"
 #include "tools/demo/demo_catalog.h"
+#include "tools/demo/demo_random.h"
 
 namespace coalition::demo {
 namespace {
@@ -25,59 +25,8 @@ constexpr int kMaxRoster = 40;
 constexpr int kMinActors = 8;
 constexpr int kMaxActors = 15;
 
-// Uses std::mt19937, whose output the standard fixes, but not std::uniform_int_distribution or
-// std::shuffle, whose results differ between standard libraries: a seed must give the same
-// network on every machine, because a re-run finds its roster rows again by email.
-class DemoRandom {
- public:
-  explicit DemoRandom(uint32_t seed) : engine_(seed) {}
-
-  // Uniform in [low, high]; the modulo bias is irrelevant for demo data.
-  int Between(int low, int high) {
-    return low + static_cast<int>(engine_() % static_cast<uint32_t>(high - low + 1));
-  }
-  bool Percent(int percent) { return Between(1, 100) <= percent; }
-
-  template <typename T>
-  const T& Pick(absl::Span<const T> items) {
-    return items[Between(0, static_cast<int>(items.size()) - 1)];
-  }
-
-  template <typename T>
-  void Shuffle(std::vector<T>& items) {
-    for (size_t i = items.size(); i > 1; --i) {
-      std::swap(items[i - 1], items[Between(0, static_cast<int>(i) - 1)]);
-    }
-  }
-
-  // `count` distinct items, in random order.
-  template <typename T>
-  std::vector<T> Sample(absl::Span<const T> items, int count) {
-    std::vector<T> copy(items.begin(), items.end());
-    Shuffle(copy);
-    copy.resize(std::min(copy.size(), static_cast<size_t>(count)));
-    return copy;
-  }
-
- private:
-  std::mt19937 engine_;
-};
-
 std::string Fill(absl::string_view pattern, absl::string_view region, absl::string_view state) {
   return absl::StrReplaceAll(pattern, {{"{region}", region}, {"{state}", state}});
-}
-
-std::string Slug(absl::string_view text) {
-  std::string slug;
-  for (char c : text) {
-    if (absl::ascii_isalnum(c)) {
-      slug.push_back(absl::ascii_tolower(c));
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug.push_back('-');
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  return slug;
 }
 
 double RoundToTenth(double x) { return std::round(x * 10.0) / 10.0; }
@@ -296,6 +245,21 @@ std::vector<OrganizationSeat> BuildOrganizationMembers(
   return seats;
 }
 
+}  // namespace
+
+std::string Slug(absl::string_view text) {
+  std::string slug;
+  for (char c : text) {
+    if (absl::ascii_isalnum(c)) {
+      slug.push_back(absl::ascii_tolower(c));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug.push_back('-');
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  return slug;
+}
+
 std::vector<int> PeopleWithRole(const std::vector<RosterSeat>& roster, v1::MembershipRole role) {
   std::vector<int> out;
   for (const RosterSeat& seat : roster) {
@@ -304,8 +268,6 @@ std::vector<int> PeopleWithRole(const std::vector<RosterSeat>& roster, v1::Membe
   return out;
 }
 
-// Members who stay active and whose resource names the loader knows: directory people who hold
-// the member role and do not leave. Teams and person actors are drawn from them.
 std::vector<int> StayingMembers(const DemoCoalition& coalition,
                                 const std::vector<DemoPerson>& people) {
   std::vector<int> out;
@@ -316,6 +278,8 @@ std::vector<int> StayingMembers(const DemoCoalition& coalition,
   }
   return out;
 }
+
+namespace {
 
 std::vector<int> BuildLeavers(DemoRandom& random, const std::vector<RosterSeat>& roster,
                               const std::vector<DemoPerson>& people) {
@@ -560,6 +524,7 @@ DemoCoalition BuildCoalition(DemoRandom& random, const CoalitionTemplate& t, Dem
   c.coalition.set_state(t.state);
   c.coalition.set_region(t.region);
   c.coalition.set_status(t.status);
+  c.theme = t.theme;
   v1::OrganizingSentence& sentence = *c.coalition.mutable_organizing_sentence();
   sentence.set_constituency(Fill(theme.constituency, t.region, t.state));
   sentence.set_what(Fill(theme.what, t.region, t.state));

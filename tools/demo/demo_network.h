@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
 #include "coalition/common/v1/common.pb.h"
 #include "coalition/membership/v1/resources.pb.h"
 
@@ -53,6 +54,7 @@ struct DemoTeam {
 
 struct DemoCoalition {
   v1::Coalition coalition;  // display_name, state, region, status, organizing_sentence
+  std::string theme;        // a Theme::key of the catalog
   std::vector<v1::MeasurableAim> aims;
   std::vector<RosterSeat> roster;  // convener first, then leadership team, backbone staff, members
   std::vector<OrganizationSeat> organization_members;
@@ -79,6 +81,17 @@ struct DemoNetwork {
 // The demo network for `seed`: one four-state network, 60 organizations (three of each
 // stakeholder type), 300 people, 12 coalitions with their aims, rosters, maps and snowflakes.
 DemoNetwork BuildDemoNetwork(uint32_t seed);
+
+// "Laurel Bend Home Care" -> "laurel-bend-home-care", for invented web addresses.
+std::string Slug(absl::string_view text);
+
+// The people of a roster who hold `role`, in roster order.
+std::vector<int> PeopleWithRole(const std::vector<RosterSeat>& roster, v1::MembershipRole role);
+
+// Members who stay active and whose resource names the loader knows: directory people who hold
+// the member role and do not leave. Teams, person actors and commitments are drawn from them.
+std::vector<int> StayingMembers(const DemoCoalition& coalition,
+                                const std::vector<DemoPerson>& people);
 
 }  // namespace coalition::demo
 
