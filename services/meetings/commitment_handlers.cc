@@ -46,13 +46,6 @@ absl::StatusOr<int> HorizonDays(const google::protobuf::Duration& within, bool s
   return static_cast<int>(seconds / 86400);
 }
 
-// A reference that membership does not know is the request's fault: INVALID_ARGUMENT naming
-// the field, not NOT_FOUND, which would say the commitment itself is missing.
-absl::Status ReferenceFound(absl::Status status, absl::string_view field) {
-  if (absl::IsNotFound(status)) return InvalidField(field, "does not exist");
-  return status;
-}
-
 }  // namespace
 
 absl::StatusOr<std::string> MeetingsService::InsertCommitment(Session& s,
@@ -102,7 +95,7 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
                      SeenRequest(parent.network, "CreateCommitment", req->request_id()));
     if (!retried) {
       RETURN_IF_ERROR(RequireActiveMember(parent, commitment.person(), "commitment.person"));
-      RETURN_IF_ERROR(ReferenceFound(RequireTeam(commitment.team()), "commitment.team"));
+      RETURN_IF_ERROR(RequireTeam(commitment.team(), "commitment.team"));
     }
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
@@ -251,7 +244,7 @@ MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
       CheckCoalitionRef(v, "commitment.team", req->commitment().team(), "teams", name.network,
                         name.coalition, false);
       RETURN_IF_ERROR(v.ToStatus());
-      RETURN_IF_ERROR(ReferenceFound(RequireTeam(req->commitment().team()), "commitment.team"));
+      RETURN_IF_ERROR(RequireTeam(req->commitment().team(), "commitment.team"));
     }
     return ChangeCommitment(
         ctx, caller, name, req->commitment().etag(), "UpdateCommitment",

@@ -95,9 +95,13 @@ absl::Status MeetingsService::RequireActiveMember(const CoalitionName& coalition
   return absl::OkStatus();
 }
 
-absl::Status MeetingsService::RequireTeam(const std::string& team) {
+absl::Status MeetingsService::RequireTeam(const std::string& team, const std::string& field) {
   if (team.empty()) return absl::OkStatus();
-  return membership_.GetTeam(team).status();
+  // A reference membership does not know is the request's fault: INVALID_ARGUMENT naming the
+  // field, not NOT_FOUND, which would say the resource called was missing.
+  absl::Status found = membership_.GetTeam(team).status();
+  if (absl::IsNotFound(found)) return InvalidField(field, "does not exist");
+  return found;
 }
 
 absl::Status MeetingsService::FillOrganizations(
@@ -167,7 +171,7 @@ MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
     // What only membership knows, before anything is written.
     ASSIGN_OR_RETURN(mv1::Coalition coalition, membership_.GetCoalition(parent.Name()));
     if (meeting.norms().empty()) *meeting.mutable_norms() = coalition.default_norms();
-    RETURN_IF_ERROR(RequireTeam(meeting.team()));
+    RETURN_IF_ERROR(RequireTeam(meeting.team(), "meeting.team"));
     RETURN_IF_ERROR(
         FillOrganizations(parent.network, *meeting.mutable_attendance(), "meeting.attendance"));
     return db_.Transact([&](Session& s) -> absl::Status {
@@ -256,7 +260,7 @@ MeetingsService::Reactor* MeetingsService::UpdateMeeting(Ctx* ctx,
     ASSIGN_OR_RETURN(std::vector<std::string> paths,
                      EffectiveUpdatePaths(req->meeting(), req->update_mask(), kMeetingUpdatable));
     if (std::find(paths.begin(), paths.end(), "team") != paths.end()) {
-      RETURN_IF_ERROR(RequireTeam(req->meeting().team()));
+      RETURN_IF_ERROR(RequireTeam(req->meeting().team(), "meeting.team"));
     }
     return ChangeMeeting(
         ctx, caller, name, req->meeting().etag(), "UpdateMeeting",
@@ -549,6 +553,12 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     }
     const v1::OneToOne::Stage stage = StageOf(*req);
     const CoalitionName coalition = name.Coalition();
+    // Its organizer (or a writer of the coalition) records it; checked again in the transaction.
+    RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+                                          req->name()));
+      return AuthorizeOwnOrWrite(caller, coalition, stored.resource.organizer());
+    }));
     // Who makes the commitments must be a member: asked before anything is written.
     const auto& outcome = req->outcome().commitments();
     if (stage == v1::OneToOne::COMMITMENT) {

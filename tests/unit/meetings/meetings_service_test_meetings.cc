@@ -404,7 +404,7 @@ TEST_F(MeetingsTest, TeamMeetingNeedsAnExistingTeamOfTheCoalition) {
   request.mutable_meeting()->set_team(a2_.name() + "/teams/t1");
   EXPECT_THAT(Create(convener_a1_, request), InvalidArgumentOn("meeting.team"));
   request.mutable_meeting()->set_team(a1_.name() + "/teams/doesnotexist");
-  EXPECT_THAT(Create(convener_a1_, request), HasCode(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Create(convener_a1_, request), InvalidArgumentOn("meeting.team"));
 
   request.mutable_meeting()->set_team(team_a1_.name());
   v1::Meeting created;
@@ -618,7 +618,7 @@ TEST_F(MeetingsTest, UpdateMeetingValidates) {
   *patch.mutable_end_time() = ToProtoTimestamp(Evening(1));
   EXPECT_THAT(Update(convener_a1_, patch, {"end_time"}), InvalidArgumentOn("meeting.end_time"));
   patch.set_team(a1_.name() + "/teams/doesnotexist");
-  EXPECT_THAT(Update(convener_a1_, patch, {"team"}), HasCode(grpc::StatusCode::NOT_FOUND));
+  EXPECT_THAT(Update(convener_a1_, patch, {"team"}), InvalidArgumentOn("meeting.team"));
   patch.set_name(a1_.name() + "/commitments/x");
   EXPECT_THAT(Update(convener_a1_, patch, {"display_name"}), InvalidArgumentOn("meeting.name"));
   patch.set_name(MissingMeeting());
