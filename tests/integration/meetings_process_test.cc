@@ -333,6 +333,26 @@ TEST_F(MeetingsProcessTest, ActorObservationReachesMembershipExactlyOnceAfterItC
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(one_to_one.state(), v1::OneToOne::COMPLETED);
 
+  // A write that needs membership's answer fails UNAVAILABLE and leaves nothing behind.
+  v1::CreateCommitmentRequest commitment;
+  commitment.set_parent(coalition);
+  commitment.set_request_id("c0ffee00-1111-4222-8333-444455556666");
+  commitment.mutable_commitment()->set_person(organizer);
+  commitment.mutable_commitment()->set_what("Bring the PTA board's answer");
+  commitment.mutable_commitment()->mutable_due_date()->set_year(2030);
+  commitment.mutable_commitment()->mutable_due_date()->set_month(1);
+  commitment.mutable_commitment()->mutable_due_date()->set_day(15);
+  commitment.mutable_commitment()->mutable_source()->set_kind(v1::CommitmentSource::MANUAL);
+  v1::Commitment not_made;
+  EXPECT_EQ(stub_->CreateCommitment(Context().get(), commitment, &not_made).error_code(),
+            grpc::UNAVAILABLE);
+  v1::ListCommitmentsRequest list;
+  list.set_parent(coalition);
+  v1::ListCommitmentsResponse listed;
+  status = stub_->ListCommitments(Context().get(), list, &listed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(listed.commitments_size(), 0);
+
   // The observation waits in the outbox. The relay refreshes the backlog gauge after each round
   // that found messages due, and every 15 s in any case.
   EXPECT_TRUE(WaitUntil(absl::Seconds(20), [&] {
