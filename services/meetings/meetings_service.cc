@@ -143,7 +143,6 @@ absl::StatusOr<v1::AgendaItem> MeetingsService::CheckInFor(Session& s,
 
 absl::Status MeetingsService::SetMeetingOutputs(Session& s, const CoalitionChildName& name,
                                                 v1::Meeting& meeting) {
-  (void)name;
   ASSIGN_OR_RETURN(int64_t count, repo_.CountCommitmentsFrom(s, name.network, meeting.name()));
   meeting.set_commitment_count(static_cast<int32_t>(count));
   return absl::OkStatus();
