@@ -188,7 +188,8 @@ int main(int argc, char** argv) {
   auto membership_cache = coalition::cache::NewPassThroughCache();
   coalition::membership::MembershipService membership(
       **membership_db, *membership_cache, clock,
-      std::make_unique<coalition::membership::StoreAuthenticator>(**membership_db), "secret");
+      std::make_unique<coalition::membership::StoreAuthenticator>(**membership_db, clock),
+      "secret");
   auto membership_server = coalition::server::GrpcServer::Start({}, {&membership});
   if (!membership_server.ok()) return 1;
   const std::string membership_address = absl::StrCat("127.0.0.1:", (*membership_server)->port());

@@ -47,7 +47,9 @@ Deployment Start(coalition::storage::Database& db, coalition::cache::Cache& cach
   Deployment d;
   d.service = std::make_unique<MembershipService>(
       db, cache, *coalition::SystemClock::Get(),
-      std::make_unique<coalition::membership::StoreAuthenticator>(db), "bench-secret");
+      std::make_unique<coalition::membership::StoreAuthenticator>(db,
+                                                                  *coalition::SystemClock::Get()),
+      "bench-secret");
   auto server = coalition::server::GrpcServer::Start({}, {d.service.get()});
   if (!server.ok()) std::exit(1);
   d.server = std::move(*server);

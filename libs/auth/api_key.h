@@ -10,6 +10,10 @@ namespace coalition::auth {
 // A new API key secret: "ck_" and 43 characters of base64url (256 random bits).
 std::string NewApiKeySecret();
 
+// Whether `secret` has the shape NewApiKeySecret gives every key. Anything else is refused
+// before any lookup, so that junk bearer strings cost no store read or call to membership.
+bool IsWellFormedApiKeySecret(absl::string_view secret);
+
 // What is stored instead of the secret: its SHA-256, hex. The secret has 256 random bits, so
 // a fast hash is enough: there is nothing to brute-force, unlike a password.
 std::string HashApiKeySecret(absl::string_view secret);

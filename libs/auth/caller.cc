@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace coalition::auth {
 namespace {
@@ -44,11 +45,28 @@ absl::StatusOr<std::string> BearerSecret(const grpc::ServerContextBase& context)
   return std::string(secret);
 }
 
+bool Caller::MayCall(absl::string_view method) const {
+  if (allowed_methods.empty()) return true;
+  absl::ConsumePrefix(&method, "/");
+  return std::find(allowed_methods.begin(), allowed_methods.end(), method) != allowed_methods.end();
+}
+
+absl::StatusOr<Caller> AuthenticateSecret(Authenticator& authenticator, absl::string_view secret,
+                                          absl::string_view method) {
+  absl::StatusOr<Caller> caller = authenticator.Authenticate(secret);
+  if (caller.ok() && !caller->MayCall(method)) {
+    return Denied(
+        absl::StrCat("call ", absl::StripPrefix(method, "/"), ": it is limited to other methods"));
+  }
+  return caller;
+}
+
 absl::StatusOr<Caller> AuthenticateCall(Authenticator& authenticator,
-                                        const grpc::ServerContextBase& context) {
+                                        const grpc::ServerContextBase& context,
+                                        absl::string_view method) {
   absl::StatusOr<std::string> secret = BearerSecret(context);
   if (!secret.ok()) return secret.status();
-  return authenticator.Authenticate(*secret);
+  return AuthenticateSecret(authenticator, *secret, method);
 }
 
 absl::Status Authorize(const Caller& caller, Access access, absl::string_view network_id,
@@ -108,6 +126,17 @@ absl::Status Authorize(const Caller& caller, Access access, absl::string_view ne
       break;
   }
   return Denied("do this");
+}
+
+absl::StatusOr<const std::vector<std::string>*> CoalitionsVisibleAboutPerson(
+    const Caller& caller, absl::string_view person_network, absl::string_view person) {
+  absl::Status allowed = Authorize(caller, Access::kReadNetwork, person_network);
+  if (!allowed.ok()) return allowed;
+  if (caller.role == ROLE_MEMBER && caller.person != person) {
+    return Denied("read about another person: a member key reads only its own person");
+  }
+  if (caller.role == ROLE_CONVENER || caller.role == ROLE_MEMBER) return &caller.coalition_ids;
+  return nullptr;
 }
 
 }  // namespace coalition::auth

@@ -24,6 +24,8 @@ struct Caller {
   std::string network_id;  // empty only for a platform admin or a platform service account
   std::vector<std::string> coalition_ids;  // scope of convener and member keys
   std::string person;                      // networks/{n}/people/{p}, when the key acts as one
+  // The only methods the key may call ("package.Service/Method"); empty: every method.
+  std::vector<std::string> allowed_methods;
 
   bool IsPlatformAdmin() const {
     return role == coalition::common::v1::ROLE_NETWORK_ADMIN && network_id.empty();
@@ -34,6 +36,8 @@ struct Caller {
     return role == coalition::common::v1::ROLE_SERVICE_ACCOUNT && network_id.empty();
   }
   bool HasCoalition(absl::string_view coalition_id) const;
+  // Whether the key may call `method` ("package.Service/Method", a leading "/" allowed).
+  bool MayCall(absl::string_view method) const;
 };
 
 // Resolves a bearer secret to a caller: UNAUTHENTICATED for an unknown or revoked key.
@@ -46,9 +50,14 @@ class Authenticator {
 // The bearer secret of a call ("authorization: Bearer <secret>"), or UNAUTHENTICATED.
 absl::StatusOr<std::string> BearerSecret(const grpc::ServerContextBase& context);
 
-// BearerSecret, then the authenticator.
+// BearerSecret, then the authenticator, then whether the key may call `method` (the call's full
+// method name; PERMISSION_DENIED for a key limited to other methods).
 absl::StatusOr<Caller> AuthenticateCall(Authenticator& authenticator,
-                                        const grpc::ServerContextBase& context);
+                                        const grpc::ServerContextBase& context,
+                                        absl::string_view method);
+// The same for a secret already taken from a call (a stream that checks its caller again).
+absl::StatusOr<Caller> AuthenticateSecret(Authenticator& authenticator, absl::string_view secret,
+                                          absl::string_view method);
 
 // What a call wants to do; one policy for every service (docs/security.md has the table).
 enum class Access {
@@ -67,6 +76,13 @@ enum class Access {
 // kReadCoalition and kServiceCall in any network (including "", the platform's own keys).
 absl::Status Authorize(const Caller& caller, Access access, absl::string_view network_id,
                        absl::string_view coalition_id = "");
+
+// For reads about one person across coalitions (their memberships, their commitments): the
+// caller must read the person's network; conveners and members then see only the coalitions of
+// their key, and a member only their own person (PERMISSION_DENIED otherwise). The coalition
+// ids visible to the caller, or nullptr for every coalition of the network.
+absl::StatusOr<const std::vector<std::string>*> CoalitionsVisibleAboutPerson(
+    const Caller& caller, absl::string_view person_network, absl::string_view person);
 
 }  // namespace coalition::auth
 

@@ -19,7 +19,7 @@ class Clock;
 
 namespace coalition::cache {
 
-// Cache-aside for what is worth caching (DESIGN.md "Cache"): calls to other services,
+// Cache-aside for what is worth caching (docs/architecture.md#cache): calls to other services,
 // aggregates, PostgreSQL reads. Never in front of an indexed SQLite point read.
 //
 // The cache fails open: when Redis is down, hung or slow, GetOrLoad calls `load` after a short

@@ -41,6 +41,8 @@ absl::StatusOr<auth::Caller> IntrospectingAuthenticator::Authenticate(absl::stri
   caller.key = response.api_key().name();
   caller.role = response.api_key().role();
   caller.person = response.api_key().person();
+  caller.allowed_methods.assign(response.api_key().allowed_methods().begin(),
+                                response.api_key().allowed_methods().end());
   constexpr absl::string_view kNetworks = "networks/";
   if (absl::StartsWith(response.network(), kNetworks)) {
     caller.network_id = response.network().substr(kNetworks.size());

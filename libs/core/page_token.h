@@ -1,10 +1,13 @@
 #ifndef COALITION_LIBS_CORE_PAGE_TOKEN_H_
 #define COALITION_LIBS_CORE_PAGE_TOKEN_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "libs/core/clock.h"
 
 namespace coalition {
 
@@ -15,12 +18,18 @@ inline constexpr int kMaxPageSize = 500;
 // INVALID_ARGUMENT on page_size when negative.
 absl::StatusOr<int> EffectivePageSize(int requested);
 
-// Opaque keyset page tokens. A token holds the last key of the page and is bound, by an HMAC
-// under a secret of the service's store, to the query it came from (the parent and filters):
-// a client can neither edit it nor reuse it for another query.
+// Opaque keyset page tokens. A token holds the last key of the page and is bound, by an HMAC,
+// to the query it came from (the parent and filters): a client can neither edit it nor reuse
+// it for another query. The HMAC key is derived from the store's secret for each period of
+// `lifetime` and a token names its period, so keys rotate every period and a token is refused
+// (INVALID_ARGUMENT: list again from the start) once it is more than one period old.
 class PageTokenCodec {
  public:
-  explicit PageTokenCodec(std::string secret) : secret_(std::move(secret)) {}
+  static constexpr absl::Duration kDefaultLifetime = absl::Hours(24);
+
+  explicit PageTokenCodec(std::string secret, const Clock& clock = *SystemClock::Get(),
+                          absl::Duration lifetime = kDefaultLifetime)
+      : secret_(std::move(secret)), clock_(clock), lifetime_(lifetime) {}
 
   // `query` identifies the request's parent and filters; `last_key` is the keyset position.
   std::string Encode(absl::string_view query, absl::string_view last_key) const;
@@ -29,7 +38,12 @@ class PageTokenCodec {
   absl::StatusOr<std::string> Decode(absl::string_view query, absl::string_view token) const;
 
  private:
+  int64_t PeriodAt(absl::Time t) const;
+  std::string Mac(int64_t period, absl::string_view query, absl::string_view last_key) const;
+
   std::string secret_;
+  const Clock& clock_;
+  absl::Duration lifetime_;
 };
 
 }  // namespace coalition

@@ -18,25 +18,47 @@ google::rpc::BadRequest ToBadRequest(const std::vector<FieldViolation>& violatio
   return bad_request;
 }
 
-absl::Status InvalidArgumentWith(const std::vector<FieldViolation>& violations) {
+absl::Status InvalidArgumentWith(const std::vector<FieldViolation>& violations,
+                                 size_t dropped = 0) {
   std::string message;
   for (const FieldViolation& v : violations) {
     absl::StrAppend(&message, message.empty() ? "" : "; ", v.field, ": ", v.description);
   }
-  absl::Status status = absl::InvalidArgumentError(message);
+  if (dropped > 0) absl::StrAppend(&message, "; and ", dropped, " more");
+  absl::Status status = absl::InvalidArgumentError(TruncateUtf8(message, kMaxStatusMessageBytes));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(ToBadRequest(violations).SerializeAsString()));
   return status;
 }
 
 }  // namespace
 
+void FieldViolations::Add(std::string field, std::string description) {
+  if (violations_.size() >= kMaxFieldViolations) {
+    ++dropped_;
+    return;
+  }
+  violations_.push_back({TruncateUtf8(field, kMaxViolationTextBytes),
+                         TruncateUtf8(description, kMaxViolationTextBytes)});
+}
+
 absl::Status FieldViolations::ToStatus() const {
   if (violations_.empty()) return absl::OkStatus();
-  return InvalidArgumentWith(violations_);
+  return InvalidArgumentWith(violations_, dropped_);
 }
 
 absl::Status InvalidField(absl::string_view field, absl::string_view description) {
-  return InvalidArgumentWith({{std::string(field), std::string(description)}});
+  FieldViolations v;
+  v.Add(std::string(field), std::string(description));
+  return v.ToStatus();
+}
+
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  constexpr absl::string_view kEllipsis = "...";
+  size_t end = max_bytes > kEllipsis.size() ? max_bytes - kEllipsis.size() : 0;
+  // Back up over continuation bytes so that no character is cut in half.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return absl::StrCat(text.substr(0, end), kEllipsis);
 }
 
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
@@ -52,9 +74,17 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
   const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message(status.message());
+  // A message may quote the request (a name that was not found): keep it within what a client
+  // accepts in its metadata.
+  const std::string message = TruncateUtf8(status.message(), kMaxStatusMessageBytes);
   std::vector<FieldViolation> violations = FieldViolationsOf(status);
   if (violations.empty()) return grpc::Status(code, message);
+  // A status not built by FieldViolations (one relayed from a peer) is held to the same bound.
+  if (violations.size() > kMaxFieldViolations) violations.resize(kMaxFieldViolations);
+  for (FieldViolation& v : violations) {
+    v.field = TruncateUtf8(v.field, kMaxViolationTextBytes);
+    v.description = TruncateUtf8(v.description, kMaxViolationTextBytes);
+  }
   google::rpc::Status details;
   details.set_code(static_cast<int>(code));
   details.set_message(message);

@@ -21,12 +21,19 @@ struct FieldViolation {
   std::string description;
 };
 
-// Collects every problem of a request, so a caller learns all bad fields at once.
+// At most this many field violations travel in one error, each field and description cut to
+// kMaxViolationTextBytes, and a status message to kMaxStatusMessageBytes: an error must fit in
+// the 8 KiB of metadata a default client accepts, however bad the request, even when the
+// message is percent-encoded (3 bytes for each non-ASCII one) and the details base64-encoded.
+inline constexpr size_t kMaxFieldViolations = 10;
+inline constexpr size_t kMaxViolationTextBytes = 160;
+inline constexpr size_t kMaxStatusMessageBytes = 768;
+
+// Collects the problems of a request, so a caller learns the bad fields at once: the first
+// kMaxFieldViolations of them, and how many more there were.
 class FieldViolations {
  public:
-  void Add(std::string field, std::string description) {
-    violations_.push_back({std::move(field), std::move(description)});
-  }
+  void Add(std::string field, std::string description);
   // Adds a violation unless `ok` holds; returns `ok`.
   bool Check(bool ok, std::string field, std::string description) {
     if (!ok) Add(std::move(field), std::move(description));
@@ -34,12 +41,18 @@ class FieldViolations {
   }
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& violations() const { return violations_; }
-  // OK when nothing was added, else INVALID_ARGUMENT naming every field.
+  // Violations added past kMaxFieldViolations, counted but not kept.
+  size_t dropped() const { return dropped_; }
+  // OK when nothing was added, else INVALID_ARGUMENT naming the fields kept.
   absl::Status ToStatus() const;
 
  private:
   std::vector<FieldViolation> violations_;
+  size_t dropped_ = 0;
 };
+
+// `text` cut to at most `max_bytes` on a UTF-8 character boundary, with "..." when cut.
+std::string TruncateUtf8(absl::string_view text, size_t max_bytes);
 
 // INVALID_ARGUMENT for a single field.
 absl::Status InvalidField(absl::string_view field, absl::string_view description);

@@ -25,15 +25,20 @@ void RequireText(FieldViolations& v, std::string field, absl::string_view value,
 }
 
 void LimitText(FieldViolations& v, std::string field, absl::string_view value, size_t max_length) {
-  if (Utf8Length(value) > max_length) {
+  // Bytes first: they bound what is stored whatever the text holds, and spare counting a
+  // megabyte of it.
+  if (value.size() > kMaxBytesPerCharacter * max_length) {
+    v.Add(std::move(field), absl::StrCat("must be at most ", max_length, " characters (",
+                                         kMaxBytesPerCharacter * max_length, " bytes)"));
+  } else if (Utf8Length(value) > max_length) {
     v.Add(std::move(field), absl::StrCat("must be at most ", max_length, " characters"));
   }
 }
 
-void LimitItems(FieldViolations& v, std::string field, int count, int max_count) {
-  if (count > max_count) {
-    v.Add(std::move(field), absl::StrCat("must have at most ", max_count, " items"));
-  }
+int LimitItems(FieldViolations& v, std::string field, int count, int max_count) {
+  if (count <= max_count) return count;
+  v.Add(std::move(field), absl::StrCat("must have at most ", max_count, " items"));
+  return 0;
 }
 
 void CheckRequestId(FieldViolations& v, absl::string_view request_id) {

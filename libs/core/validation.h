@@ -13,13 +13,19 @@ namespace coalition {
 inline constexpr size_t kMaxNameLength = 200;   // display names, metrics, titles
 inline constexpr size_t kMaxTextLength = 4000;  // notes, sentences, minutes paragraphs
 inline constexpr size_t kMaxRequestIdLength = 100;
+// The bytes a text limit allows per character: UTF-8's longest code point. A text is checked in
+// bytes as well as in code points, so that what is stored is bounded whatever the text holds.
+inline constexpr size_t kMaxBytesPerCharacter = 4;
 
 // Length in characters (UTF-8 code points); proto3 has already checked the encoding.
 size_t Utf8Length(absl::string_view text);
 
 void RequireText(FieldViolations& v, std::string field, absl::string_view value, size_t max_length);
 void LimitText(FieldViolations& v, std::string field, absl::string_view value, size_t max_length);
-void LimitItems(FieldViolations& v, std::string field, int count, int max_count);
+// Adds a violation when a list is longer than `max_count`. Returns how many of its elements to
+// check one by one: all of them, or none for a list over its limit, whose per-element errors
+// would only repeat the same point thousands of times.
+int LimitItems(FieldViolations& v, std::string field, int count, int max_count);
 // Empty is allowed (no request id); otherwise printable ASCII up to kMaxRequestIdLength.
 void CheckRequestId(FieldViolations& v, absl::string_view request_id);
 

@@ -15,8 +15,8 @@ bool IsServerFault(absl::StatusCode code) {
 
 }  // namespace
 
-UnaryCall::UnaryCall(grpc::CallbackServerContext* ctx)
-    : ctx_(ctx), method_(MethodOf(ctx)), start_(std::chrono::steady_clock::now()) {
+UnaryCall::UnaryCall(grpc::CallbackServerContext* ctx, std::chrono::steady_clock::time_point start)
+    : ctx_(ctx), method_(MethodOf(ctx)), start_(start) {
   std::string id = RequestIdOf(ctx);
   if (method_.empty()) {
     // No call-context interceptor on this server: echo the id here instead.
@@ -44,6 +44,12 @@ grpc::Status UnaryCall::Finish(const absl::Status& status) {
                                   {"error", std::string(status.message())}});
   return ToGrpcStatus(absl::Status(
       status.code(), absl::StrCat("internal error; request_id ", telemetry::CurrentRequestId())));
+}
+
+grpc::Status RefuseBusy(grpc::CallbackServerContext* ctx,
+                        std::chrono::steady_clock::time_point start) {
+  UnaryCall call(ctx, start);
+  return call.Finish(BusyError());
 }
 
 }  // namespace coalition::server::internal

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include <google/protobuf/descriptor.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
@@ -29,7 +30,8 @@ struct ServerMetrics {
   prometheus::Family<prometheus::Counter>* started;
   prometheus::Family<prometheus::Counter>* handled;
   prometheus::Family<prometheus::Histogram>* handling_seconds;
-  absl::flat_hash_set<std::string> services;
+  // "package.Service/Method" of every method the server registers; empty: label everything.
+  absl::flat_hash_set<std::string> methods;
 };
 
 class ServerMetricsInterceptor final : public Interceptor {
@@ -83,15 +85,14 @@ class ServerMetricsInterceptorFactory final
     absl::string_view full(info->method() == nullptr ? "" : info->method());
     std::string service(kUnknown);
     std::string method(kUnknown);
-    // Full method names look like "/package.Service/Method".
+    // Full method names look like "/package.Service/Method". Only the server's own methods get
+    // labels of their own: the name comes from the caller, before any authentication.
     if (absl::ConsumePrefix(&full, "/")) {
       const size_t slash = full.find('/');
-      if (slash != absl::string_view::npos) {
-        absl::string_view candidate = full.substr(0, slash);
-        if (metrics_->services.empty() || metrics_->services.contains(candidate)) {
-          service = std::string(candidate);
-          method = std::string(full.substr(slash + 1));
-        }
+      if (slash != absl::string_view::npos &&
+          (metrics_->methods.empty() || metrics_->methods.contains(full))) {
+        service = std::string(full.substr(0, slash));
+        method = std::string(full.substr(slash + 1));
       }
     }
     return new ServerMetricsInterceptor(metrics_,
@@ -191,10 +192,20 @@ NewServerMetricsInterceptorFactory(const ServerMetricsOptions& options) {
                                        "had been application-level handled by the server.")
                                    .Register(registry);
   if (!options.services.empty()) {
-    metrics->services.insert(options.services.begin(), options.services.end());
-    metrics->services.insert("grpc.health.v1.Health");
-    metrics->services.insert("grpc.reflection.v1alpha.ServerReflection");
-    metrics->services.insert("grpc.reflection.v1.ServerReflection");
+    const google::protobuf::DescriptorPool* pool =
+        google::protobuf::DescriptorPool::generated_pool();
+    for (const std::string& name : options.services) {
+      const google::protobuf::ServiceDescriptor* service = pool->FindServiceByName(name);
+      if (service == nullptr) continue;
+      for (int i = 0; i < service->method_count(); ++i) {
+        metrics->methods.insert(absl::StrCat(name, "/", service->method(i)->name()));
+      }
+    }
+    // gRPC's own services, whose descriptors need not be in the generated pool.
+    metrics->methods.insert("grpc.health.v1.Health/Check");
+    metrics->methods.insert("grpc.health.v1.Health/Watch");
+    metrics->methods.insert("grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+    metrics->methods.insert("grpc.reflection.v1.ServerReflection/ServerReflectionInfo");
   }
   return std::make_unique<ServerMetricsInterceptorFactory>(std::move(metrics));
 }

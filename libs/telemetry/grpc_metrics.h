@@ -28,11 +28,12 @@ const std::vector<double>& DefaultHandlingSecondsBuckets();
 
 struct ServerMetricsOptions {
   std::shared_ptr<prometheus::Registry> registry;
-  // Full names of the services this server hosts ("coalition.membership.v1.MembershipService").
-  // Calls to any other service, whose names come from the caller, are counted under
-  // grpc_service="unknown", grpc_method="unknown" so a scanner cannot grow the label set.
-  // grpc.health.v1.Health and the reflection services are always known. Empty means every
-  // service is known, which only tests should want.
+  // Full names of the services this server hosts ("coalition.membership.v1.MembershipService"),
+  // whose methods are read from the generated descriptor pool. A call to any other method,
+  // whose name comes from the caller, is counted under grpc_service="unknown",
+  // grpc_method="unknown", so a scanner cannot grow the label set. grpc.health.v1.Health and
+  // the reflection services are always known. Empty means every method is known, which only
+  // tests should want.
   std::vector<std::string> services;
 };
 

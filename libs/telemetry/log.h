@@ -17,7 +17,7 @@ namespace coalition::telemetry {
 // Structured logs: one JSON object per line on stderr, for example
 //   {"ts":"2026-01-01T00:00:00.000Z","level":"info","service":"membership",
 //    "msg":"request","request_id":"...","method":"/x.v1.S/Get","code":"OK"}
-// Never log a person together with anonymous content (DESIGN.md "Security").
+// Never log a person together with anonymous content (docs/architecture.md#anonymity).
 
 enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
 

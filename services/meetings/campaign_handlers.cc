@@ -105,7 +105,7 @@ absl::Status MeetingsService::RollUp(Session& s, const CoalitionName&, v1::Campa
 MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
                                                           const v1::CreateCampaignRequest* req,
                                                           v1::Campaign* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -149,7 +149,7 @@ absl::Status MeetingsService::RequireAim(const std::string& aim) {
 
 MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCampaignRequest* req,
                                                        v1::Campaign* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -166,7 +166,7 @@ MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCa
 MeetingsService::Reactor* MeetingsService::ListCampaigns(Ctx* ctx,
                                                          const v1::ListCampaignsRequest* req,
                                                          v1::ListCampaignsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -188,7 +188,7 @@ MeetingsService::Reactor* MeetingsService::ListCampaigns(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
                                                           const v1::UpdateCampaignRequest* req,
                                                           v1::Campaign* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name,
                      ParseCoalitionChild("campaigns", req->campaign().name(), "campaign.name"));
@@ -227,7 +227,7 @@ MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
                                                           const v1::DeleteCampaignRequest* req,
                                                           google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -244,7 +244,7 @@ MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
     Ctx* ctx, const v1::CreateAccomplishmentRequest* req, v1::Accomplishment* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -284,7 +284,7 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
 
 MeetingsService::Reactor* MeetingsService::ListAccomplishments(
     Ctx* ctx, const v1::ListAccomplishmentsRequest* req, v1::ListAccomplishmentsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -305,7 +305,7 @@ MeetingsService::Reactor* MeetingsService::ListAccomplishments(
 MeetingsService::Reactor* MeetingsService::ListAuditEvents(Ctx* ctx,
                                                            const v1::ListAuditEventsRequest* req,
                                                            v1::ListAuditEventsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(NetworkName parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));

@@ -9,6 +9,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
+#include "libs/server/call_context.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
 #include "services/meetings/domain/commitments.h"
@@ -82,7 +83,7 @@ absl::StatusOr<bool> MeetingsService::SeenRequest(const std::string& network,
 MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
                                                             const v1::CreateCommitmentRequest* req,
                                                             v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     v1::Commitment commitment = req->commitment();
@@ -141,7 +142,7 @@ absl::Status MeetingsService::CheckSourceExists(Session& s, const v1::Commitment
 MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
                                                          const v1::GetCommitmentRequest* req,
                                                          v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -158,7 +159,7 @@ MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::ListCommitments(Ctx* ctx,
                                                            const v1::ListCommitmentsRequest* req,
                                                            v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -230,7 +231,7 @@ absl::Status MeetingsService::ChangeCommitment(
 MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
                                                             const v1::UpdateCommitmentRequest* req,
                                                             v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(
         auto name, ParseCoalitionChild("commitments", req->commitment().name(), "commitment.name"));
@@ -265,7 +266,7 @@ MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::CheckInCommitment(
     Ctx* ctx, const v1::CheckInCommitmentRequest* req, v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -303,7 +304,7 @@ MeetingsService::Reactor* MeetingsService::CheckInCommitment(
 MeetingsService::Reactor* MeetingsService::ReopenCommitment(Ctx* ctx,
                                                             const v1::ReopenCommitmentRequest* req,
                                                             v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -328,7 +329,7 @@ MeetingsService::Reactor* MeetingsService::ReopenCommitment(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::ListDueSoonCommitments(
     Ctx* ctx, const v1::ListDueSoonCommitmentsRequest* req, v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -351,7 +352,7 @@ MeetingsService::Reactor* MeetingsService::ListDueSoonCommitments(
 
 MeetingsService::Reactor* MeetingsService::ListOverdueCommitments(
     Ctx* ctx, const v1::ListOverdueCommitmentsRequest* req, v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -372,21 +373,13 @@ MeetingsService::Reactor* MeetingsService::ListOverdueCommitments(
 
 MeetingsService::Reactor* MeetingsService::ListPersonCommitments(
     Ctx* ctx, const v1::ListPersonCommitmentsRequest* req, v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto person, ParseNetworkChild("people", req->person(), "person"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadNetwork, person.network));
+    ASSIGN_OR_RETURN(const std::vector<std::string>* scope,
+                     auth::CoalitionsVisibleAboutPerson(caller, person.network, req->person()));
     if (!v1::Commitment::Status_IsValid(req->status())) {
       return InvalidField("status", "is not a known value");
-    }
-    // Conveners and members see only the coalitions of their key; members only themselves.
-    const std::vector<std::string>* scope = nullptr;
-    if (caller.role == coalition::common::v1::ROLE_MEMBER && caller.person != req->person()) {
-      return absl::PermissionDeniedError("a member key may list only its own person's commitments");
-    }
-    if (caller.role == coalition::common::v1::ROLE_CONVENER ||
-        caller.role == coalition::common::v1::ROLE_MEMBER) {
-      scope = &caller.coalition_ids;
     }
     const std::string query =
         absl::StrCat("ListPersonCommitments/", req->person(), "/", req->status());
@@ -404,7 +397,7 @@ MeetingsService::Reactor* MeetingsService::ListPersonCommitments(
 
 MeetingsService::Reactor* MeetingsService::GetFollowThroughReport(
     Ctx* ctx, const v1::GetFollowThroughReportRequest* req, v1::FollowThroughReport* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -422,7 +415,7 @@ MeetingsService::Reactor* MeetingsService::GetFollowThroughReport(
 
 MeetingsService::Reactor* MeetingsService::ListOverloadedPeople(
     Ctx* ctx, const v1::ListOverloadedPeopleRequest* req, v1::ListOverloadedPeopleResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(NetworkName parent, ParseNetworkName(req->parent(), "parent"));
     // Overload is counted across every coalition: network admins see it.
@@ -445,16 +438,28 @@ MeetingsService::Reactor* MeetingsService::ListOverloadedPeople(
 
 grpc::ServerWriteReactor<v1::CommitmentEvent>* MeetingsService::WatchCommitmentEvents(
     Ctx* ctx, const v1::WatchCommitmentEventsRequest* req) {
-  auto start = [&]() -> absl::StatusOr<std::pair<CoalitionName, int>> {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+  // Only what is quick is done here, on gRPC's thread; the request and the secret are copied
+  // because the subscription is settled later, and re-checked for as long as the watch lasts.
+  absl::StatusOr<std::string> secret = auth::BearerSecret(*ctx);
+  if (!secret.ok()) return CommitmentWatchers::Refuse(ToGrpcStatus(secret.status()));
+  return watchers_.Open([this, secret = *std::move(secret), method = server::MethodOf(ctx),
+                         request = *req]() -> absl::StatusOr<CommitmentSubscription> {
+    ASSIGN_OR_RETURN(Caller caller, auth::AuthenticateSecret(*authenticator_, secret, method));
+    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(request.parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
-    ASSIGN_OR_RETURN(int days, HorizonDays(req->due_soon_within(), req->has_due_soon_within(),
+    ASSIGN_OR_RETURN(int days, HorizonDays(request.due_soon_within(), request.has_due_soon_within(),
                                            "due_soon_within"));
-    return std::make_pair(std::move(parent), days);
-  }();
-  if (!start.ok()) return CommitmentWatchers::Refuse(ToGrpcStatus(start.status()));
-  return watchers_.Start(start->first.network, start->first.coalition, start->second);
+    CommitmentSubscription subscription;
+    subscription.network = parent.network;
+    subscription.coalition = parent.coalition;
+    subscription.due_soon_days = days;
+    subscription.caller = caller.key;
+    subscription.recheck = [this, secret, method, parent]() -> absl::Status {
+      ASSIGN_OR_RETURN(Caller now, auth::AuthenticateSecret(*authenticator_, secret, method));
+      return Authorize(now, Access::kReadCoalition, parent.network, parent.coalition);
+    };
+    return subscription;
+  });
 }
 
 }  // namespace coalition::meetings

@@ -11,6 +11,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
+#include "libs/server/call_context.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
 #include "services/meetings/background.h"
@@ -54,17 +55,17 @@ MeetingsService::MeetingsService(storage::Database& db, const Clock& clock,
       clock_(clock),
       authenticator_(std::move(authenticator)),
       membership_(membership),
-      page_tokens_(std::move(page_token_secret)),
+      page_tokens_(std::move(page_token_secret), clock),
       options_(std::move(options)),
       background_(background),
-      watchers_(db, clock, options_.time_zone, options_.watch_poll) {}
+      watchers_(db, clock, options_.time_zone, options_.watch_poll, options_.watch_limits) {}
 
 MeetingsService::~MeetingsService() = default;
 
 void MeetingsService::BeginShutdown() { watchers_.EndAll(); }
 
 absl::StatusOr<Caller> MeetingsService::Authenticate(const Ctx* ctx) {
-  return auth::AuthenticateCall(*authenticator_, *ctx);
+  return auth::AuthenticateCall(*authenticator_, *ctx, server::MethodOf(ctx));
 }
 
 absl::Status MeetingsService::Audit(Session& s, const Caller& caller, const Ctx* ctx,
@@ -160,7 +161,7 @@ absl::StatusOr<Stored<v1::Meeting>> MeetingsService::LoadMeeting(Session& s,
 MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
                                                          const v1::CreateMeetingRequest* req,
                                                          v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -201,7 +202,7 @@ MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::GetMeeting(Ctx* ctx, const v1::GetMeetingRequest* req,
                                                       v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -216,7 +217,7 @@ MeetingsService::Reactor* MeetingsService::GetMeeting(Ctx* ctx, const v1::GetMee
 MeetingsService::Reactor* MeetingsService::ListMeetings(Ctx* ctx,
                                                         const v1::ListMeetingsRequest* req,
                                                         v1::ListMeetingsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -251,7 +252,7 @@ MeetingsService::Reactor* MeetingsService::ListMeetings(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::UpdateMeeting(Ctx* ctx,
                                                          const v1::UpdateMeetingRequest* req,
                                                          v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name,
                      ParseCoalitionChild("meetings", req->meeting().name(), "meeting.name"));
@@ -313,7 +314,7 @@ absl::Status MeetingsService::ChangeMeeting(
 MeetingsService::Reactor* MeetingsService::StartMeeting(Ctx* ctx,
                                                         const v1::StartMeetingRequest* req,
                                                         v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -333,7 +334,7 @@ MeetingsService::Reactor* MeetingsService::StartMeeting(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::CloseMeeting(Ctx* ctx,
                                                         const v1::CloseMeetingRequest* req,
                                                         v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -358,7 +359,7 @@ MeetingsService::Reactor* MeetingsService::CloseMeeting(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::CancelMeeting(Ctx* ctx,
                                                          const v1::CancelMeetingRequest* req,
                                                          v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -378,7 +379,7 @@ MeetingsService::Reactor* MeetingsService::CancelMeeting(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::RecordAttendance(Ctx* ctx,
                                                             const v1::RecordAttendanceRequest* req,
                                                             v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -399,7 +400,7 @@ MeetingsService::Reactor* MeetingsService::RecordAttendance(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::PreviewCheckIn(Ctx* ctx,
                                                           const v1::PreviewCheckInRequest* req,
                                                           v1::AgendaItem* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -413,7 +414,7 @@ MeetingsService::Reactor* MeetingsService::PreviewCheckIn(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::GetAttendanceReport(
     Ctx* ctx, const v1::GetAttendanceReportRequest* req, v1::AttendanceReport* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -445,7 +446,7 @@ MeetingsService::Reactor* MeetingsService::GetAttendanceReport(
 MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
                                                           const v1::CreateOneToOneRequest* req,
                                                           v1::OneToOne* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     v1::OneToOne one_to_one = req->one_to_one();
@@ -496,7 +497,7 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOneToOneRequest* req,
                                                        v1::OneToOne* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -512,7 +513,7 @@ MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOn
 MeetingsService::Reactor* MeetingsService::ListOneToOnes(Ctx* ctx,
                                                          const v1::ListOneToOnesRequest* req,
                                                          v1::ListOneToOnesResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
@@ -540,7 +541,7 @@ MeetingsService::Reactor* MeetingsService::ListOneToOnes(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     Ctx* ctx, const v1::RecordOneToOneStageRequest* req, v1::OneToOne* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));

@@ -29,6 +29,9 @@ struct MeetingsOptions {
   absl::TimeZone time_zone = absl::UTCTimeZone();
   // How often a watch looks for new commitment events and for a new day.
   absl::Duration watch_poll = absl::Seconds(1);
+  // Open watches per key and per process, events queued per watch, how often callers are
+  // checked again.
+  server::WatchLimits watch_limits;
 };
 
 // The gRPC edge of the meetings service: authenticate, parse, authorize, validate, ask

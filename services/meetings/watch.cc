@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/server/executor.h"
 #include "libs/telemetry/log.h"
 #include "services/meetings/domain/commitments.h"
 
@@ -31,31 +32,53 @@ class RefusedWatch final : public grpc::ServerWriteReactor<v1::CommitmentEvent> 
 
 class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEvent> {
  public:
-  CommitmentWatch(CommitmentWatchers* owner, std::string network, std::string coalition,
-                  int due_soon_days, std::string last_key, absl::CivilDay today)
-      : owner_(owner),
-        network_(std::move(network)),
-        coalition_(std::move(coalition)),
-        due_soon_days_(due_soon_days),
-        last_key_(std::move(last_key)),
-        day_(today) {}
+  CommitmentWatch(CommitmentWatchers* owner, const server::WatchLimits& limits)
+      : owner_(owner), limits_(limits) {}
 
-  // New events since the last poll, and the clock's when the day has changed. Runs on the
-  // watchers' thread only, so the read position and day need no lock.
+  // Once the caller is known: what to follow, from where, and the slot it holds; then sends the
+  // response headers. Polls begin after this; until then they pass the watch by.
+  void Activate(CommitmentSubscription subscription, std::string last_key, absl::CivilDay today,
+                std::unique_ptr<server::WatchSlots::Slot> slot, absl::Time now) {
+    subscription_ = std::move(subscription);
+    last_key_ = std::move(last_key);
+    day_ = today;
+    slot_ = std::move(slot);
+    checked_ = now;
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;  // ended meanwhile (the client left, the server drains)
+      active_ = true;
+      writing_ = true;
+    }
+    // The headers say that the watch is live: every change committed after they reach the
+    // client is in the stream. Nothing is written before they are sent.
+    StartSendInitialMetadata();
+  }
+
+  // New events since the last poll, and the clock's when the day has changed; first, when it is
+  // due, whether the caller may still watch. Runs on the watchers' thread only, so the read
+  // position, day and checks need no lock.
   void Poll(storage::Database& db, MeetingsRepository& repo, absl::Time now, absl::CivilDay today) {
-    if (finished()) return;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!active_ || finished_) return;
+    }
+    if (!CallerStillAllowed(now)) return;
     std::vector<v1::CommitmentEvent> found;
     std::string next_key;
     absl::Status status = db.Read([&](storage::Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto batch, repo.CommitmentEventsAfter(s, network_, coalition_, last_key_,
-                                                              kEventsPerPoll));
+      ASSIGN_OR_RETURN(auto batch,
+                       repo.CommitmentEventsAfter(s, subscription_.network, subscription_.coalition,
+                                                  last_key_, kEventsPerPoll));
       found = std::move(batch.events);
       next_key = std::move(batch.last_key);
       if (today <= day_) return absl::OkStatus();
-      ASSIGN_OR_RETURN(auto open, repo.OpenCommitmentsDueBy(s, network_, coalition_, day_,
-                                                            today + due_soon_days_,
-                                                            {"", kClockCommitments, false}));
-      for (v1::CommitmentEvent& event : ClockEvents(open.items, day_, today, due_soon_days_, now)) {
+      ASSIGN_OR_RETURN(auto open,
+                       repo.OpenCommitmentsDueBy(s, subscription_.network, subscription_.coalition,
+                                                 day_, today + subscription_.due_soon_days,
+                                                 {"", kClockCommitments, false}));
+      for (v1::CommitmentEvent& event :
+           ClockEvents(open.items, day_, today, subscription_.due_soon_days, now)) {
         found.push_back(std::move(event));
       }
       return absl::OkStatus();
@@ -63,14 +86,23 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
     if (!status.ok()) {
       // The store is away for a moment: the next poll reads from the same position and day.
       telemetry::LogWarn("watch poll failed",
-                         {{"coalition", coalition_}, {"error", status.ToString()}});
+                         {{"coalition", subscription_.coalition}, {"error", status.ToString()}});
       return;
     }
     last_key_ = std::move(next_key);
     day_ = std::max(day_, today);
+    bool overflow;
     {
       absl::MutexLock lock(&mu_);
       for (v1::CommitmentEvent& event : found) queue_.push_back(std::move(event));
+      overflow = queue_.size() > static_cast<size_t>(limits_.max_queued_events);
+    }
+    if (overflow) {
+      // A client that stopped reading would otherwise hold the server's memory without end.
+      End(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                       absl::StrCat("the watcher fell more than ", limits_.max_queued_events,
+                                    " events behind; watch again to resume")));
+      return;
     }
     WriteNext();
   }
@@ -92,16 +124,6 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
       }
     }
     Finish(status);
-  }
-
-  // The headers say that the watch is live: every change committed after they reach the client
-  // is in the stream. Nothing is written before they are sent.
-  void SendHeaders() {
-    {
-      absl::MutexLock lock(&mu_);
-      writing_ = true;
-    }
-    StartSendInitialMetadata();
   }
 
   void OnSendInitialMetadataDone(bool ok) override { OperationDone(ok, false); }
@@ -135,6 +157,25 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
     WriteNext();
   }
 
+  // Whether the caller's key is still valid and still reads the coalition, asked every
+  // recheck_every; ends the watch when it is not. A check that cannot be made (membership
+  // away) is tried again at the next poll, for up to another recheck_every.
+  bool CallerStillAllowed(absl::Time now) {
+    if (now - checked_ < limits_.recheck_every) return true;
+    absl::Status allowed = subscription_.recheck();
+    if (allowed.ok()) {
+      checked_ = now;
+      return true;
+    }
+    const bool denied = allowed.code() == absl::StatusCode::kUnauthenticated ||
+                        allowed.code() == absl::StatusCode::kPermissionDenied;
+    if (!denied && now - checked_ < 2 * limits_.recheck_every) return true;
+    End(ToGrpcStatus(denied ? allowed
+                            : absl::UnavailableError(
+                                  "the caller's key could not be checked again; watch again")));
+    return false;
+  }
+
   void WriteNext() {
     const v1::CommitmentEvent* next = nullptr;
     {
@@ -147,12 +188,15 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
   }
 
   CommitmentWatchers* owner_;
-  const std::string network_;
-  const std::string coalition_;
-  const int due_soon_days_;
+  const server::WatchLimits limits_;
+  // Set once by Activate, then used by the watchers' thread only.
+  CommitmentSubscription subscription_;
   std::string last_key_;
   absl::CivilDay day_;
+  std::unique_ptr<server::WatchSlots::Slot> slot_;
+  absl::Time checked_;  // when the caller was last found allowed
   absl::Mutex mu_;
+  bool active_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<v1::CommitmentEvent> queue_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;  // the headers or a write are in flight
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -160,8 +204,9 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
 };
 
 CommitmentWatchers::CommitmentWatchers(storage::Database& db, const Clock& clock,
-                                       absl::TimeZone time_zone, absl::Duration poll)
-    : db_(db), clock_(clock), time_zone_(time_zone), poll_(poll) {
+                                       absl::TimeZone time_zone, absl::Duration poll,
+                                       server::WatchLimits limits)
+    : db_(db), clock_(clock), time_zone_(time_zone), poll_(poll), slots_(limits) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -186,17 +231,9 @@ void CommitmentWatchers::EndAll() {
   }
 }
 
-grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Start(
-    const std::string& network, const std::string& coalition, int due_soon_days) {
-  absl::StatusOr<std::string> last_key;
-  absl::Status status = db_.Read([&](storage::Session& s) -> absl::Status {
-    last_key = repo_.LatestCommitmentEventKey(s, network, coalition);
-    return last_key.status();
-  });
-  if (!status.ok()) return Refuse(ToGrpcStatus(status));
-  auto watch = std::make_shared<CommitmentWatch>(this, network, coalition, due_soon_days, *last_key,
-                                                 absl::ToCivilDay(clock_.Now(), time_zone_));
-  watch->SendHeaders();
+grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Open(
+    std::function<absl::StatusOr<CommitmentSubscription>()> subscribe) {
+  auto watch = std::make_shared<CommitmentWatch>(this, slots_.limits());
   bool stopping;
   {
     absl::MutexLock lock(&mu_);
@@ -205,8 +242,44 @@ grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Start(
   }
   if (stopping) {
     watch->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    return watch.get();
+  }
+  // Authenticating and reading the store block: not on gRPC's thread. The task's reference
+  // keeps the watch alive even if the client leaves first.
+  if (!server::HandlerExecutor().TrySubmit(
+          [this, watch, subscribe = std::move(subscribe)] { Begin(watch, subscribe); })) {
+    watch->End(ToGrpcStatus(server::BusyError()));
   }
   return watch.get();
+}
+
+void CommitmentWatchers::Begin(
+    const std::shared_ptr<CommitmentWatch>& watch,
+    const std::function<absl::StatusOr<CommitmentSubscription>()>& subscribe) {
+  if (watch->finished()) return;
+  absl::StatusOr<CommitmentSubscription> subscription = subscribe();
+  if (!subscription.ok()) {
+    watch->End(ToGrpcStatus(subscription.status()));
+    return;
+  }
+  absl::StatusOr<std::unique_ptr<server::WatchSlots::Slot>> slot =
+      slots_.Acquire(subscription->caller);
+  if (!slot.ok()) {
+    watch->End(ToGrpcStatus(slot.status()));
+    return;
+  }
+  absl::StatusOr<std::string> last_key;
+  absl::Status status = db_.Read([&](storage::Session& s) -> absl::Status {
+    last_key = repo_.LatestCommitmentEventKey(s, subscription->network, subscription->coalition);
+    return last_key.status();
+  });
+  if (!status.ok()) {
+    watch->End(ToGrpcStatus(status));
+    return;
+  }
+  const absl::Time now = clock_.Now();
+  watch->Activate(*std::move(subscription), *std::move(last_key), absl::ToCivilDay(now, time_zone_),
+                  *std::move(slot), now);
 }
 
 grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Refuse(

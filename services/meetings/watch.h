@@ -1,6 +1,7 @@
 #ifndef COALITION_SERVICES_MEETINGS_WATCH_H_
 #define COALITION_SERVICES_MEETINGS_WATCH_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -10,11 +11,13 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "coalition/meetings/v1/meetings_service.pb.h"
 #include "libs/core/clock.h"
+#include "libs/server/watch_slots.h"
 #include "libs/storage/database.h"
 #include "services/meetings/repository.h"
 
@@ -25,21 +28,37 @@ namespace coalition::meetings {
 
 class CommitmentWatch;
 
-// Runs every open watch from one thread, which polls the store each `poll` interval.
+// What one watch follows, and how to tell that its caller may still follow it. Settled on the
+// handler executor once the caller is authenticated and authorized.
+struct CommitmentSubscription {
+  std::string network;
+  std::string coalition;
+  int due_soon_days = 0;
+  std::string caller;  // the key's resource name, for the per-caller bound
+  // Authenticates and authorizes the caller again: OK while the key is valid and still reads
+  // the coalition. Called on the watchers' thread every WatchLimits::recheck_every.
+  std::function<absl::Status()> recheck;
+};
+
+// Runs every open watch from one thread, which polls the store each `poll` interval. Each watch
+// is bounded (server::WatchLimits): open watches per caller and per process, events queued for
+// a client that stops reading, and its caller checked again while it lasts.
 class CommitmentWatchers {
  public:
   CommitmentWatchers(storage::Database& db, const Clock& clock, absl::TimeZone time_zone,
-                     absl::Duration poll);
+                     absl::Duration poll, server::WatchLimits limits = {});
   // Ends every open watch (UNAVAILABLE: the server is going away) and stops the thread.
   ~CommitmentWatchers();
 
-  // A watch of one coalition, starting after the newest event so far and on today's date. Its
-  // response headers are sent at once: a client that has them sees every later change.
-  grpc::ServerWriteReactor<v1::CommitmentEvent>* Start(const std::string& network,
-                                                       const std::string& coalition,
-                                                       int due_soon_days);
+  // A watch that `subscribe` settles on the handler executor (its error ends the call). It then
+  // starts after the newest event so far and on today's date; its response headers are sent
+  // then: a client that has them sees every later change.
+  grpc::ServerWriteReactor<v1::CommitmentEvent>* Open(
+      std::function<absl::StatusOr<CommitmentSubscription>()> subscribe);
   // A call refused before it started.
   static grpc::ServerWriteReactor<v1::CommitmentEvent>* Refuse(const grpc::Status& status);
+
+  int open_watches() const { return slots_.open(); }
 
   // One polling round for every watch; the thread calls it, and tests may.
   void PollAll();
@@ -49,6 +68,9 @@ class CommitmentWatchers {
  private:
   friend class CommitmentWatch;
   using WatchMap = absl::flat_hash_map<CommitmentWatch*, std::shared_ptr<CommitmentWatch>>;
+  // On the handler executor: settles the subscription, takes a slot, starts the watch.
+  void Begin(const std::shared_ptr<CommitmentWatch>& watch,
+             const std::function<absl::StatusOr<CommitmentSubscription>()>& subscribe);
   std::vector<std::shared_ptr<CommitmentWatch>> Snapshot();
   void Remove(CommitmentWatch* watch);
   void Loop();
@@ -58,6 +80,7 @@ class CommitmentWatchers {
   absl::TimeZone time_zone_;
   absl::Duration poll_;
   MeetingsRepository repo_;
+  server::WatchSlots slots_;
   absl::Mutex mu_;
   WatchMap watches_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

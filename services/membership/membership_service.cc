@@ -14,9 +14,12 @@
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
 #include "libs/server/call_context.h"
+#include "libs/server/executor.h"
 #include "libs/server/resource_calls.h"
+#include "libs/server/stream_budget.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
+#include "services/membership/api_keys.h"
 #include "services/membership/domain/rules.h"
 #include "services/membership/domain/validation.h"
 
@@ -80,10 +83,10 @@ MembershipService::MembershipService(storage::Database& db, cache::Cache& cache,
       cache_(cache),
       clock_(clock),
       authenticator_(std::move(authenticator)),
-      page_tokens_(std::move(page_token_secret)) {}
+      page_tokens_(std::move(page_token_secret), clock) {}
 
 absl::StatusOr<Caller> MembershipService::Authenticate(const Ctx* ctx) {
-  return auth::AuthenticateCall(*authenticator_, *ctx);
+  return auth::AuthenticateCall(*authenticator_, *ctx, server::MethodOf(ctx));
 }
 
 absl::Status MembershipService::Audit(Session& s, const Caller& caller, const Ctx* ctx,
@@ -134,7 +137,7 @@ void MembershipService::InvalidateRoster(const std::string& network, const std::
 MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
                                                              const v1::CreateNetworkRequest* req,
                                                              v1::Network* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     RETURN_IF_ERROR(Authorize(caller, Access::kPlatform, ""));
     RETURN_IF_ERROR(ValidateNetwork(req->network(), "network"));
@@ -164,7 +167,7 @@ MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetNetwork(Ctx* ctx,
                                                           const v1::GetNetworkRequest* req,
                                                           v1::Network* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkName(req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadNetwork, name.network));
@@ -179,7 +182,7 @@ MembershipService::Reactor* MembershipService::GetNetwork(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListNetworks(Ctx* ctx,
                                                             const v1::ListNetworksRequest* req,
                                                             v1::ListNetworksResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     const std::string query = absl::StrCat("networks|", caller.network_id);
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
@@ -195,7 +198,7 @@ MembershipService::Reactor* MembershipService::ListNetworks(Ctx* ctx,
 MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
                                                              const v1::UpdateNetworkRequest* req,
                                                              v1::Network* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkName(req->network().name(), "network.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
@@ -234,11 +237,11 @@ MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
 MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
                                                             const v1::CreateApiKeyRequest* req,
                                                             v1::CreateApiKeyResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
-    RETURN_IF_ERROR(ValidateApiKey(req->api_key(), parent.network, "api_key"));
+    RETURN_IF_ERROR(ValidateApiKey(req->api_key(), parent.network, "api_key", clock_.Now()));
     return db_.Transact([&](Session& s) -> absl::Status {
       // The secret is never stored, so a retried create cannot show it again.
       std::string secret;
@@ -293,10 +296,16 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListApiKeys(Ctx* ctx,
                                                            const v1::ListApiKeysRequest* req,
                                                            v1::ListApiKeysResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+    // An empty parent lists the platform's own keys (network ""): platform admins only.
+    NetworkName parent;
+    if (req->parent().empty()) {
+      RETURN_IF_ERROR(Authorize(caller, Access::kPlatform, ""));
+    } else {
+      ASSIGN_OR_RETURN(parent, ParseNetworkName(req->parent(), "parent"));
+      RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+    }
     const std::string query = absl::StrCat("apiKeys|", req->parent());
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
@@ -311,21 +320,17 @@ MembershipService::Reactor* MembershipService::ListApiKeys(Ctx* ctx,
 MembershipService::Reactor* MembershipService::RevokeApiKey(Ctx* ctx,
                                                             const v1::RevokeApiKeyRequest* req,
                                                             v1::ApiKey* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("apiKeys", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
+    ASSIGN_OR_RETURN(ApiKeyName name, ParseApiKeyName(req->name(), "name"));
+    RETURN_IF_ERROR(name.network.empty() ? Authorize(caller, Access::kPlatform, "")
+                                         : Authorize(caller, Access::kAdminNetwork, name.network));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto key, repo_.GetApiKey(s, name.network, name.id));
-      if (!key) return NotFound(req->name());
-      if (key->state() != v1::ApiKey::REVOKED) {
-        key->set_state(v1::ApiKey::REVOKED);
-        *key->mutable_revoke_time() = ToProtoTimestamp(clock_.Now());
-        RETURN_IF_ERROR(repo_.UpdateApiKey(s, name.network, name.id, *key));
-        RETURN_IF_ERROR(
-            Audit(s, caller, ctx, name.network, "RevokeApiKey", req->name(), "revoked the key"));
-      }
-      *resp = *key;
+      ASSIGN_OR_RETURN(*resp,
+                       RevokeStoredApiKey(s, repo_, name, clock_.Now(), [&](const v1::ApiKey& key) {
+                         return Audit(s, caller, ctx, name.network, "RevokeApiKey", key.name(),
+                                      "revoked the key");
+                       }));
       return absl::OkStatus();
     });
   });
@@ -333,7 +338,7 @@ MembershipService::Reactor* MembershipService::RevokeApiKey(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::IntrospectApiKey(
     Ctx* ctx, const v1::IntrospectApiKeyRequest* req, v1::IntrospectApiKeyResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     RETURN_IF_ERROR(Authorize(caller, Access::kServiceCall, caller.network_id));
     if (req->secret().empty()) return InvalidField("secret", "is required");
@@ -346,7 +351,7 @@ MembershipService::Reactor* MembershipService::IntrospectApiKey(
         resp->set_active(false);
         return absl::OkStatus();
       }
-      resp->set_active(stored->key.state() == v1::ApiKey::ACTIVE);
+      resp->set_active(KeyIsLive(stored->key, clock_.Now()));
       *resp->mutable_api_key() = stored->key;
       resp->set_network(stored->network_id.empty() ? "" : NetworkName{stored->network_id}.Name());
       return absl::OkStatus();
@@ -358,7 +363,7 @@ MembershipService::Reactor* MembershipService::IntrospectApiKey(
 
 MembershipService::Reactor* MembershipService::CreateCoalition(
     Ctx* ctx, const v1::CreateCoalitionRequest* req, v1::Coalition* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
@@ -395,7 +400,7 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
 MembershipService::Reactor* MembershipService::GetCoalition(Ctx* ctx,
                                                             const v1::GetCoalitionRequest* req,
                                                             v1::Coalition* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -411,7 +416,7 @@ MembershipService::Reactor* MembershipService::GetCoalition(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListCoalitions(Ctx* ctx,
                                                               const v1::ListCoalitionsRequest* req,
                                                               v1::ListCoalitionsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadNetwork, parent.network));
@@ -442,7 +447,7 @@ MembershipService::Reactor* MembershipService::ListCoalitions(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::UpdateCoalition(
     Ctx* ctx, const v1::UpdateCoalitionRequest* req, v1::Coalition* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->coalition().name(), "coalition.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -534,7 +539,7 @@ absl::Status NothingFirst(Session&, const CoalitionChildName&) { return absl::Ok
 
 MembershipService::Reactor* MembershipService::CreateMeasurableAim(
     Ctx* ctx, const v1::CreateMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -570,12 +575,12 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
 
 MembershipService::Reactor* MembershipService::GetMeasurableAim(
     Ctx* ctx, const v1::GetMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return server::FinishUnary(ctx, [&] { return GetChild(ctx, "aims", req->name(), resp); });
+  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "aims", req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMeasurableAims(
     Ctx* ctx, const v1::ListMeasurableAimsRequest* req, v1::ListMeasurableAimsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::MeasurableAim>(
                                     caller, "aims", req->parent(), req->page_size(),
@@ -587,7 +592,7 @@ MembershipService::Reactor* MembershipService::ListMeasurableAims(
 
 MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
     Ctx* ctx, const v1::UpdateMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("aims", req->aim().name(), "aim.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -616,7 +621,7 @@ MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
 
 MembershipService::Reactor* MembershipService::DeleteMeasurableAim(
     Ctx* ctx, const v1::DeleteMeasurableAimRequest* req, google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [&] {
+  return server::FinishUnary(ctx, [=] {
     return DeleteChild<v1::MeasurableAim>(ctx, "aims", "DeleteMeasurableAim", req->name(),
                                           req->etag(), NothingFirst);
   });
@@ -636,7 +641,7 @@ absl::Status ExplainDuplicateEmail(absl::Status status) {
 MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
                                                             const v1::CreatePersonRequest* req,
                                                             v1::Person* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, parent.network));
@@ -677,7 +682,7 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx, const v1::GetPersonRequest* req,
                                                          v1::Person* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->name(), "name"));
     // Members read only their own record.
@@ -695,7 +700,7 @@ MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx, const v1::Get
 MembershipService::Reactor* MembershipService::ListPeople(Ctx* ctx,
                                                           const v1::ListPeopleRequest* req,
                                                           v1::ListPeopleResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, parent.network));
@@ -723,7 +728,7 @@ MembershipService::Reactor* MembershipService::ListPeople(Ctx* ctx,
 MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
                                                             const v1::UpdatePersonRequest* req,
                                                             v1::Person* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->person().name(), "person.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, name.network));
@@ -758,7 +763,7 @@ MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
 MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
                                                             const v1::DeletePersonRequest* req,
                                                             google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
@@ -791,7 +796,7 @@ MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::CreateOrganization(
     Ctx* ctx, const v1::CreateOrganizationRequest* req, v1::Organization* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, parent.network));
@@ -825,7 +830,7 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
 
 MembershipService::Reactor* MembershipService::GetOrganization(
     Ctx* ctx, const v1::GetOrganizationRequest* req, v1::Organization* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, name.network));
@@ -840,7 +845,7 @@ MembershipService::Reactor* MembershipService::GetOrganization(
 
 MembershipService::Reactor* MembershipService::ListOrganizations(
     Ctx* ctx, const v1::ListOrganizationsRequest* req, v1::ListOrganizationsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, parent.network));
@@ -865,7 +870,7 @@ MembershipService::Reactor* MembershipService::ListOrganizations(
 
 MembershipService::Reactor* MembershipService::UpdateOrganization(
     Ctx* ctx, const v1::UpdateOrganizationRequest* req, v1::Organization* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->organization().name(),
                                                   "organization.name"));
@@ -894,7 +899,7 @@ MembershipService::Reactor* MembershipService::UpdateOrganization(
 
 MembershipService::Reactor* MembershipService::DeleteOrganization(
     Ctx* ctx, const v1::DeleteOrganizationRequest* req, google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
@@ -929,7 +934,7 @@ MembershipService::Reactor* MembershipService::DeleteOrganization(
 
 MembershipService::Reactor* MembershipService::CreateMembership(
     Ctx* ctx, const v1::CreateMembershipRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -996,12 +1001,12 @@ MembershipService::Reactor* MembershipService::CreateMembership(
 MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
                                                              const v1::GetMembershipRequest* req,
                                                              v1::Membership* resp) {
-  return server::FinishUnary(ctx, [&] { return GetChild(ctx, "memberships", req->name(), resp); });
+  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "memberships", req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMemberships(
     Ctx* ctx, const v1::ListMembershipsRequest* req, v1::ListMembershipsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     FieldViolations v;
     if (!v1::MembershipRole_IsValid(req->role())) v.Add("role", "is not a known value");
@@ -1051,7 +1056,7 @@ absl::Status MembershipService::ChangeMembership(
 
 MembershipService::Reactor* MembershipService::UpdateMembership(
     Ctx* ctx, const v1::UpdateMembershipRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(
         auto name, ParseCoalitionChild("memberships", req->membership().name(), "membership.name"));
@@ -1076,7 +1081,7 @@ MembershipService::Reactor* MembershipService::UpdateMembership(
 MembershipService::Reactor* MembershipService::LeaveCoalition(Ctx* ctx,
                                                               const v1::LeaveCoalitionRequest* req,
                                                               v1::Membership* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("memberships", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -1095,7 +1100,7 @@ MembershipService::Reactor* MembershipService::LeaveCoalition(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::RejoinCoalition(
     Ctx* ctx, const v1::RejoinCoalitionRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("memberships", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -1115,12 +1120,11 @@ MembershipService::Reactor* MembershipService::RejoinCoalition(
 
 MembershipService::Reactor* MembershipService::ListPersonCoalitions(
     Ctx* ctx, const v1::ListPersonCoalitionsRequest* req, v1::ListPersonCoalitionsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto person, ParseNetworkChild("people", req->person(), "person"));
-    if (caller.person != req->person() || caller.network_id != person.network) {
-      RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, person.network));
-    }
+    ASSIGN_OR_RETURN(const std::vector<std::string>* visible,
+                     auth::CoalitionsVisibleAboutPerson(caller, person.network, req->person()));
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto found,
                        Found(repo_.GetPerson(s, person.network, person.id), req->person()));
@@ -1128,6 +1132,12 @@ MembershipService::Reactor* MembershipService::ListPersonCoalitions(
                        repo_.MembershipsOfMember(s, person.network, req->person()));
       int active = 0;
       for (auto& m : memberships) {
+        if (visible != nullptr) {
+          ASSIGN_OR_RETURN(auto in, ParseCoalitionChild("memberships", m.name(), "membership"));
+          if (std::find(visible->begin(), visible->end(), in.coalition) == visible->end()) {
+            continue;
+          }
+        }
         const bool is_active = m.state() == v1::Membership::ACTIVE;
         active += is_active;
         if (is_active || req->include_left()) *resp->add_memberships() = std::move(m);
@@ -1195,7 +1205,7 @@ absl::Status RequireActorSubject(MembershipRepository& repo, Session& s, const v
 MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
                                                            const v1::CreateActorRequest* req,
                                                            v1::Actor* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -1239,13 +1249,13 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetActor(Ctx* ctx, const v1::GetActorRequest* req,
                                                         v1::Actor* resp) {
-  return server::FinishUnary(ctx, [&] { return GetChild(ctx, "actors", req->name(), resp); });
+  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "actors", req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
                                                           const v1::ListActorsRequest* req,
                                                           v1::ListActorsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     if (!v1::ActorCategory_IsValid(req->category())) {
       return InvalidField("category", "is not a known value");
@@ -1266,7 +1276,7 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
 MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
                                                            const v1::UpdateActorRequest* req,
                                                            v1::Actor* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", req->actor().name(), "actor.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -1306,7 +1316,7 @@ MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
 MembershipService::Reactor* MembershipService::DeleteActor(Ctx* ctx,
                                                            const v1::DeleteActorRequest* req,
                                                            google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     RETURN_IF_ERROR(DeleteChild<v1::Actor>(ctx, "actors", "DeleteActor", req->name(), req->etag(),
                                            NothingFirst));
     auto name = ParseCoalitionChild("actors", req->name(), "name");
@@ -1317,7 +1327,7 @@ MembershipService::Reactor* MembershipService::DeleteActor(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::ListActorRevisions(
     Ctx* ctx, const v1::ListActorRevisionsRequest* req, v1::ListActorRevisionsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto actor, ParseCoalitionChild("actors", req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, actor.network, actor.coalition));
@@ -1339,7 +1349,7 @@ MembershipService::Reactor* MembershipService::ListActorRevisions(
 MembershipService::Reactor* MembershipService::CountActorsByCategory(
     Ctx* ctx, const v1::CountActorsByCategoryRequest* req,
     v1::CountActorsByCategoryResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -1363,7 +1373,7 @@ MembershipService::Reactor* MembershipService::CountActorsByCategory(
 
 MembershipService::Reactor* MembershipService::RecordActorObservation(
     Ctx* ctx, const v1::RecordActorObservationRequest* req, v1::Actor* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
     RETURN_IF_ERROR(Authorize(caller, Access::kServiceCall, coalition.network));
@@ -1450,7 +1460,7 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
 MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
                                                           const v1::CreateTeamRequest* req,
                                                           v1::Team* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
@@ -1488,12 +1498,12 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetTeam(Ctx* ctx, const v1::GetTeamRequest* req,
                                                        v1::Team* resp) {
-  return server::FinishUnary(ctx, [&] { return GetChild(ctx, "teams", req->name(), resp); });
+  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "teams", req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::ListTeamsRequest* req,
                                                          v1::ListTeamsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(caller, "teams", req->parent(),
                                                        req->page_size(), req->page_token(), "", {},
@@ -1506,7 +1516,7 @@ MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::Lis
 MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
                                                           const v1::UpdateTeamRequest* req,
                                                           v1::Team* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("teams", req->team().name(), "team.name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
@@ -1538,7 +1548,7 @@ MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
 MembershipService::Reactor* MembershipService::DeleteTeam(Ctx* ctx,
                                                           const v1::DeleteTeamRequest* req,
                                                           google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [&] {
+  return server::FinishUnary(ctx, [=] {
     return DeleteChild<v1::Team>(
         ctx, "teams", "DeleteTeam", req->name(), req->etag(),
         [&](Session& s, const CoalitionChildName& name) -> absl::Status {
@@ -1557,7 +1567,7 @@ MembershipService::Reactor* MembershipService::DeleteTeam(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetSnowflake(Ctx* ctx,
                                                             const v1::GetSnowflakeRequest* req,
                                                             v1::Snowflake* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
@@ -1572,57 +1582,124 @@ MembershipService::Reactor* MembershipService::GetSnowflake(Ctx* ctx,
 
 // ---- Roster import ----
 
-// Collects the client's rows, then imports them in one transaction when the stream ends.
+// Checks the caller on the handler executor, authorizes on the first message (which names the
+// parent), validates each row as it arrives and keeps only the valid ones, within a size
+// limit per import and the process's budget for buffered streams; imports them in one
+// transaction on the executor when the stream ends.
 class MembershipService::RosterImport final
     : public grpc::ServerReadReactor<v1::ImportRosterRequest> {
  public:
   RosterImport(MembershipService* service, Ctx* ctx, v1::ImportRosterResponse* response)
-      : service_(service), response_(response) {
-    absl::StatusOr<Caller> caller = service_->Authenticate(ctx);
-    if (!caller.ok()) {
-      Finish(ToGrpcStatus(caller.status()));
-      return;
-    }
-    caller_ = std::move(*caller);
-    call_request_id_ = server::RequestIdOf(ctx);
+      : service_(service),
+        ctx_(ctx),
+        response_(response),
+        call_request_id_(server::RequestIdOf(ctx)),
+        buffered_(server::BufferedStreamBudget()) {
     // Tells the client at once that the import is accepted (and its x-request-id), before the
     // rows arrive; a long import is then visibly in progress.
     StartSendInitialMetadata();
-    StartRead(&request_);
+    if (!server::HandlerExecutor().TrySubmit([this] { AuthenticateThenRead(); })) {
+      Finish(ToGrpcStatus(server::BusyError()));
+    }
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      Finish(ToGrpcStatus(
-          service_->ImportRows(caller_, call_request_id_, request_id_, parent_, rows_, response_)));
+      if (first_) {
+        Finish(ToGrpcStatus(InvalidField("parent", "the stream sent no message")));
+        return;
+      }
+      if (!server::HandlerExecutor().TrySubmit([this] { Import(); })) {
+        Finish(ToGrpcStatus(server::BusyError()));
+      }
       return;
     }
-    if (first_) {
-      parent_ = request_.parent();
-      request_id_ = request_.request_id();
-      first_ = false;
-    }
-    if (rows_.size() + request_.rows_size() > static_cast<size_t>(kMaxRosterRows)) {
-      Finish(ToGrpcStatus(
-          InvalidField("rows", absl::StrCat("an import takes at most ", kMaxRosterRows, " rows"))));
+    absl::Status status = Accept();
+    if (!status.ok()) {
+      Finish(ToGrpcStatus(status));
       return;
     }
-    for (auto& row : *request_.mutable_rows()) rows_.push_back(std::move(row));
     StartRead(&request_);
   }
 
   void OnDone() override { delete this; }
 
  private:
+  void AuthenticateThenRead() {
+    absl::StatusOr<Caller> caller = service_->Authenticate(ctx_);
+    if (!caller.ok()) {
+      Finish(ToGrpcStatus(caller.status()));
+      return;
+    }
+    caller_ = std::move(*caller);
+    StartRead(&request_);
+  }
+
+  // One message: the parent and permission on the first, then the limits and each row.
+  absl::Status Accept() {
+    if (first_) {
+      first_ = false;
+      ASSIGN_OR_RETURN(parent_, ParseCoalitionName(request_.parent(), "parent"));
+      RETURN_IF_ERROR(
+          Authorize(caller_, Access::kWriteCoalition, parent_.network, parent_.coalition));
+      FieldViolations v;
+      CheckRequestId(v, request_.request_id());
+      RETURN_IF_ERROR(v.ToStatus());
+      request_id_ = request_.request_id();
+    }
+    received_bytes_ += request_.ByteSizeLong();
+    if (received_bytes_ > kMaxRosterBytes) {
+      return InvalidField("rows", absl::StrCat("an import takes at most ", kMaxRosterBytes >> 20,
+                                               " MiB of rows; split the roster"));
+    }
+    if (rows_received_ + request_.rows_size() > kMaxRosterRows) {
+      return InvalidField("rows",
+                          absl::StrCat("an import takes at most ", kMaxRosterRows, " rows"));
+    }
+    for (v1::RosterRow& row : *request_.mutable_rows()) {
+      ++rows_received_;
+      std::vector<std::string> problems = ValidateRosterRow(row);
+      if (!problems.empty()) {
+        ++rows_refused_;
+        if (response_->errors_size() < kMaxRosterErrorsReported) {
+          auto* error = response_->add_errors();
+          error->set_row(rows_received_);
+          for (auto& p : problems) error->add_field_violations(std::move(p));
+        }
+        continue;
+      }
+      row.DiscardUnknownFields();
+      if (!buffered_.Grow(row.ByteSizeLong())) {
+        return absl::ResourceExhaustedError(
+            "the server holds too many roster imports at once; retry later");
+      }
+      rows_.push_back(std::move(row));
+    }
+    request_.Clear();
+    return absl::OkStatus();
+  }
+
+  void Import() {
+    response_->set_rows_received(rows_received_);
+    response_->set_rows_refused(rows_refused_);
+    Finish(ToGrpcStatus(
+        service_->ImportRows(caller_, call_request_id_, request_id_, parent_, rows_, response_)));
+  }
+
   MembershipService* service_;
+  Ctx* ctx_;
   v1::ImportRosterResponse* response_;
+  const std::string call_request_id_;
   Caller caller_;
   v1::ImportRosterRequest request_;
   bool first_ = true;
-  std::string parent_;
+  CoalitionName parent_;
   std::string request_id_;
-  std::string call_request_id_;
-  std::vector<v1::RosterRow> rows_;
+  size_t received_bytes_ = 0;
+  int rows_received_ = 0;
+  int rows_refused_ = 0;
+  std::vector<v1::RosterRow> rows_;  // the valid ones
+  server::StreamReservation buffered_;
 };
 
 grpc::ServerReadReactor<v1::ImportRosterRequest>* MembershipService::ImportRoster(
@@ -1631,27 +1708,10 @@ grpc::ServerReadReactor<v1::ImportRosterRequest>* MembershipService::ImportRoste
 }
 
 absl::Status MembershipService::ImportRows(const Caller& caller, const std::string& call_request_id,
-                                           const std::string& request_id, const std::string& parent,
+                                           const std::string& request_id,
+                                           const CoalitionName& coalition,
                                            const std::vector<v1::RosterRow>& rows,
                                            v1::ImportRosterResponse* response) {
-  ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(parent, "parent"));
-  RETURN_IF_ERROR(
-      Authorize(caller, Access::kWriteCoalition, coalition.network, coalition.coalition));
-  FieldViolations v;
-  CheckRequestId(v, request_id);
-  RETURN_IF_ERROR(v.ToStatus());
-  response->set_rows_received(static_cast<int>(rows.size()));
-  std::vector<const v1::RosterRow*> valid;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    std::vector<std::string> problems = ValidateRosterRow(rows[i]);
-    if (problems.empty()) {
-      valid.push_back(&rows[i]);
-      continue;
-    }
-    auto* error = response->add_errors();
-    error->set_row(static_cast<int>(i + 1));
-    for (auto& p : problems) error->add_field_violations(std::move(p));
-  }
   const std::string& network = coalition.network;
   bool changed = false;
   RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
@@ -1659,7 +1719,8 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     int people_created = 0, memberships_created = 0, unchanged = 0;
     RETURN_IF_ERROR(RequireCoalition(s, network, coalition.coalition));
     const absl::Time now = clock_.Now();
-    for (const v1::RosterRow* row : valid) {
+    for (const v1::RosterRow& valid_row : rows) {
+      const v1::RosterRow* row = &valid_row;
       ASSIGN_OR_RETURN(auto person, repo_.FindPersonByEmail(s, network, row->email()));
       std::string person_name;
       if (person) {
@@ -1721,11 +1782,11 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     event.set_actor(caller.key);
     event.set_actor_person(caller.person);
     event.set_method(absl::StrCat(kService, "ImportRoster"));
-    event.set_resource(parent);
+    event.set_resource(coalition.Name());
     event.set_request_id(call_request_id);
     event.set_summary(absl::StrCat("imported a roster: ", people_created, " people and ",
                                    memberships_created, " memberships created, ", unchanged,
-                                   " rows unchanged, ", response->errors_size(), " rows refused"));
+                                   " rows unchanged, ", response->rows_refused(), " rows refused"));
     return storage::AppendAuditEvent(s, network, event);
   }));
   if (changed) InvalidateRoster(network, coalition.coalition);
@@ -1736,7 +1797,7 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
 
 MembershipService::Reactor* MembershipService::CheckMembership(
     Ctx* ctx, const v1::CheckMembershipRequest* req, v1::CheckMembershipResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
     ASSIGN_OR_RETURN(auto person, ParseNetworkChild("people", req->person(), "person"));
@@ -1745,7 +1806,7 @@ MembershipService::Reactor* MembershipService::CheckMembership(
     }
     RETURN_IF_ERROR(
         Authorize(caller, Access::kReadCoalition, coalition.network, coalition.coalition));
-    // One indexed read: cheaper than any cache (DESIGN.md, "Cache").
+    // One indexed read: cheaper than any cache (docs/architecture.md#cache).
     return db_.Read([&](Session& s) -> absl::Status {
       RETURN_IF_ERROR(RequireCoalition(s, coalition.network, coalition.coalition));
       ASSIGN_OR_RETURN(auto membership, repo_.FindMembershipOf(s, coalition.network,
@@ -1763,14 +1824,14 @@ MembershipService::Reactor* MembershipService::CheckMembership(
 MembershipService::Reactor* MembershipService::BatchGetPeople(Ctx* ctx,
                                                               const v1::BatchGetPeopleRequest* req,
                                                               v1::BatchGetPeopleResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, parent.network));
     FieldViolations v;
-    LimitItems(v, "names", req->names_size(), kMaxBatchGet);
+    const int names = LimitItems(v, "names", req->names_size(), kMaxBatchGet);
     std::vector<std::string> ids;
-    for (int i = 0; i < req->names_size(); ++i) {
+    for (int i = 0; i < names; ++i) {
       const std::string field = absl::StrCat("names[", i, "]");
       auto name = ParseNetworkChild("people", req->names(i), field);
       if (!name.ok()) {
@@ -1795,7 +1856,7 @@ MembershipService::Reactor* MembershipService::BatchGetPeople(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::ListEligibleMembers(
     Ctx* ctx, const v1::ListEligibleMembersRequest* req, v1::ListEligibleMembersResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
     RETURN_IF_ERROR(
@@ -1831,7 +1892,7 @@ MembershipService::Reactor* MembershipService::ListEligibleMembers(
 
 MembershipService::Reactor* MembershipService::ListAuditEvents(
     Ctx* ctx, const v1::ListAuditEventsRequest* req, v1::ListAuditEventsResponse* resp) {
-  return server::FinishUnary(ctx, [&]() -> absl::Status {
+  return server::FinishUnary(ctx, [=]() -> absl::Status {
     ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
     ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
     RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));

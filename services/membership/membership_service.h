@@ -118,7 +118,7 @@ class MembershipService final : public v1::MembershipService::CallbackService {
   // Imports validated rows into a coalition in one transaction (the streaming RPC's body).
   // `call_request_id` is the call's x-request-id, for the audit log.
   absl::Status ImportRows(const auth::Caller& caller, const std::string& call_request_id,
-                          const std::string& request_id, const std::string& parent,
+                          const std::string& request_id, const CoalitionName& coalition,
                           const std::vector<v1::RosterRow>& rows,
                           v1::ImportRosterResponse* response);
 

@@ -41,8 +41,8 @@ void CheckDate(FieldViolations& v, const std::string& field,
 
 void CheckTexts(FieldViolations& v, const std::string& field,
                 const google::protobuf::RepeatedPtrField<std::string>& texts, int max_items) {
-  LimitItems(v, field, texts.size(), max_items);
-  for (int i = 0; i < texts.size(); ++i) RequireText(v, At(field, i), texts[i], kMaxNameLength);
+  const int count = LimitItems(v, field, texts.size(), max_items);
+  for (int i = 0; i < count; ++i) RequireText(v, At(field, i), texts[i], kMaxNameLength);
 }
 
 void CheckWeight(FieldViolations& v, const std::string& field, double weight) {
@@ -77,8 +77,8 @@ absl::Status ValidateMeeting(const v1::Meeting& meeting, absl::string_view netwo
     v.Add(F(prefix, "link"), "must be an http or https address");
   }
   CheckTexts(v, F(prefix, "norms"), meeting.norms(), kMaxNorms);
-  LimitItems(v, F(prefix, "agenda"), meeting.agenda_size(), kMaxAgendaItems);
-  for (int i = 0; i < meeting.agenda_size(); ++i) {
+  const int agenda = LimitItems(v, F(prefix, "agenda"), meeting.agenda_size(), kMaxAgendaItems);
+  for (int i = 0; i < agenda; ++i) {
     const v1::AgendaItem& item = meeting.agenda(i);
     const std::string field = At(F(prefix, "agenda"), i);
     RequireText(v, F(field, "title"), item.title(), kMaxNameLength);
@@ -91,9 +91,10 @@ absl::Status ValidateMeeting(const v1::Meeting& meeting, absl::string_view netwo
     }
     LimitText(v, F(field, "notes"), item.notes(), kMaxTextLength);
   }
-  LimitItems(v, F(prefix, "attendance"), meeting.attendance_size(), kMaxAttendance);
+  const int attendance =
+      LimitItems(v, F(prefix, "attendance"), meeting.attendance_size(), kMaxAttendance);
   absl::flat_hash_set<std::string> people;
-  for (int i = 0; i < meeting.attendance_size(); ++i) {
+  for (int i = 0; i < attendance; ++i) {
     const std::string field = At(F(prefix, "attendance"), i);
     CheckPersonRef(v, F(field, "person"), meeting.attendance(i).person(), network_id, true);
     if (!people.insert(meeting.attendance(i).person()).second) {
@@ -111,9 +112,9 @@ absl::Status ValidateAttendance(const v1::RecordAttendanceRequest& request,
                                 absl::string_view network_id) {
   FieldViolations v;
   if (request.attendance().empty()) v.Add("attendance", "must list at least one person");
-  LimitItems(v, "attendance", request.attendance_size(), kMaxAttendance);
+  const int attendance = LimitItems(v, "attendance", request.attendance_size(), kMaxAttendance);
   absl::flat_hash_set<std::string> people;
-  for (int i = 0; i < request.attendance_size(); ++i) {
+  for (int i = 0; i < attendance; ++i) {
     const v1::Attendance& entry = request.attendance(i);
     const std::string field = At("attendance", i);
     CheckPersonRef(v, F(field, "person"), entry.person(), network_id, true);
@@ -166,9 +167,10 @@ absl::Status ValidateStageRequest(const v1::RecordOneToOneStageRequest& request,
       const auto& e = request.exploration();
       CheckTexts(v, "exploration.values", e.values(), kMaxListedStrings);
       CheckTexts(v, "exploration.interests", e.interests(), kMaxListedStrings);
-      LimitItems(v, "exploration.resources", e.resources_size(), kMaxListedStrings);
+      const int resources =
+          LimitItems(v, "exploration.resources", e.resources_size(), kMaxListedStrings);
       absl::flat_hash_set<int> seen;
-      for (int i = 0; i < e.resources_size(); ++i) {
+      for (int i = 0; i < resources; ++i) {
         const std::string field = At("exploration.resources", i);
         if (e.resources(i) == 0 ||
             !coalition::membership::v1::ActorResource_IsValid(e.resources(i))) {
@@ -199,8 +201,9 @@ absl::Status ValidateStageRequest(const v1::RecordOneToOneStageRequest& request,
         v.Add("outcome", "must have either commitments or a no-commitment reason, not both");
       }
       LimitText(v, "outcome.no_commitment_reason", o.no_commitment_reason(), kMaxTextLength);
-      LimitItems(v, "outcome.commitments", o.commitments_size(), kMaxOutcomeCommitments);
-      for (int i = 0; i < o.commitments_size(); ++i) {
+      const int commitments =
+          LimitItems(v, "outcome.commitments", o.commitments_size(), kMaxOutcomeCommitments);
+      for (int i = 0; i < commitments; ++i) {
         const std::string field = At("outcome.commitments", i);
         const auto& c = o.commitments(i);
         CheckPersonRef(v, F(field, "person"), c.person(), network_id, true);
@@ -271,9 +274,10 @@ absl::Status ValidateCampaign(const v1::Campaign& campaign, absl::string_view ne
                     network_id, coalition_id, false);
   CheckDate(v, F(prefix, "celebration_date"), campaign.celebration_date(),
             campaign.has_celebration_date(), false);
-  LimitItems(v, F(prefix, "peak_goals"), campaign.peak_goals_size(), kMaxPeakGoals);
+  const int goals =
+      LimitItems(v, F(prefix, "peak_goals"), campaign.peak_goals_size(), kMaxPeakGoals);
   absl::flat_hash_set<std::string> ids;
-  for (int g = 0; g < campaign.peak_goals_size(); ++g) {
+  for (int g = 0; g < goals; ++g) {
     const v1::PeakGoal& goal = campaign.peak_goals(g);
     const std::string gf = At(F(prefix, "peak_goals"), g);
     if (!IsValidIdSegment(goal.id())) {
@@ -294,8 +298,8 @@ absl::Status ValidateCampaign(const v1::Campaign& campaign, absl::string_view ne
       v.Add(F(gf, "target_date"), "must not be after the celebration date");
     }
     CheckWeight(v, F(gf, "weight"), goal.weight());
-    LimitItems(v, F(gf, "tactics"), goal.tactics_size(), kMaxTactics);
-    for (int t = 0; t < goal.tactics_size(); ++t) {
+    const int tactics = LimitItems(v, F(gf, "tactics"), goal.tactics_size(), kMaxTactics);
+    for (int t = 0; t < tactics; ++t) {
       const v1::Tactic& tactic = goal.tactics(t);
       const std::string tf = At(F(gf, "tactics"), t);
       if (!IsValidIdSegment(tactic.id())) {
@@ -305,9 +309,10 @@ absl::Status ValidateCampaign(const v1::Campaign& campaign, absl::string_view ne
       }
       RequireText(v, F(tf, "title"), tactic.title(), kMaxNameLength);
       CheckWeight(v, F(tf, "weight"), tactic.weight());
-      LimitItems(v, F(tf, "commitments"), tactic.commitments_size(), kMaxTacticCommitments);
+      const int linked_count =
+          LimitItems(v, F(tf, "commitments"), tactic.commitments_size(), kMaxTacticCommitments);
       absl::flat_hash_set<std::string> linked;
-      for (int c = 0; c < tactic.commitments_size(); ++c) {
+      for (int c = 0; c < linked_count; ++c) {
         const std::string cf = At(F(tf, "commitments"), c);
         CheckCoalitionRef(v, F(cf, "commitment"), tactic.commitments(c).commitment(), "commitments",
                           network_id, coalition_id, true);

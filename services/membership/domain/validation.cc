@@ -6,6 +6,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "coalition/meetings/v1/meetings_service.pb.h"
+#include "google/protobuf/descriptor.h"
 #include "libs/core/proto_time.h"
 #include "libs/core/resource_names.h"
 #include "libs/core/status.h"
@@ -13,6 +15,21 @@
 
 namespace coalition::membership {
 namespace {
+
+// An actor's resources: known values, each once.
+void CheckActorResources(FieldViolations& v, const std::string& field,
+                         const google::protobuf::RepeatedField<int>& listed) {
+  const int count = LimitItems(v, field, listed.size(), kMaxActorResources);
+  absl::flat_hash_set<int> seen;
+  for (int i = 0; i < count; ++i) {
+    const std::string at = absl::StrCat(field, "[", i, "]");
+    if (listed[i] == v1::ACTOR_RESOURCE_UNSPECIFIED || !v1::ActorResource_IsValid(listed[i])) {
+      v.Add(at, "is not a known resource");
+    } else if (!seen.insert(listed[i]).second) {
+      v.Add(at, "is listed twice");
+    }
+  }
+}
 
 std::string F(absl::string_view prefix, absl::string_view field) {
   return prefix.empty() ? std::string(field) : absl::StrCat(prefix, ".", field);
@@ -47,9 +64,9 @@ absl::Status ValidateNetwork(const v1::Network& network, absl::string_view prefi
   FieldViolations v;
   RequireText(v, F(prefix, "display_name"), network.display_name(), kMaxNameLength);
   if (network.states().empty()) v.Add(F(prefix, "states"), "must name at least one state");
-  LimitItems(v, F(prefix, "states"), network.states_size(), kMaxNetworkStates);
+  const int states = LimitItems(v, F(prefix, "states"), network.states_size(), kMaxNetworkStates);
   absl::flat_hash_set<std::string> seen;
-  for (int i = 0; i < network.states_size(); ++i) {
+  for (int i = 0; i < states; ++i) {
     const std::string field = absl::StrCat(F(prefix, "states"), "[", i, "]");
     CheckStateCode(v, field, network.states(i), true);
     if (!seen.insert(network.states(i)).second) v.Add(field, "is listed twice");
@@ -57,13 +74,41 @@ absl::Status ValidateNetwork(const v1::Network& network, absl::string_view prefi
   return v.ToStatus();
 }
 
+void CheckAllowedMethods(FieldViolations& v, const std::string& field,
+                         const google::protobuf::RepeatedPtrField<std::string>& methods) {
+  // Keys made here are used against every service: the others' descriptors must be linked in
+  // for their methods to be found.
+  static const bool linked =
+      coalition::meetings::v1::WatchCommitmentEventsRequest::descriptor() != nullptr;
+  (void)linked;
+  const int count = LimitItems(v, field, methods.size(), kMaxKeyMethods);
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < count; ++i) {
+    const std::string at = absl::StrCat(field, "[", i, "]");
+    const size_t slash = methods[i].find('/');
+    const google::protobuf::ServiceDescriptor* service =
+        slash == std::string::npos
+            ? nullptr
+            : google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+                  methods[i].substr(0, slash));
+    if (service == nullptr || service->FindMethodByName(methods[i].substr(slash + 1)) == nullptr) {
+      v.Add(at,
+            "must be a method's full name, e.g. "
+            "\"coalition.membership.v1.MembershipService/CheckMembership\"");
+    } else if (!seen.insert(methods[i]).second) {
+      v.Add(at, "is listed twice");
+    }
+  }
+}
+
 absl::Status ValidateApiKey(const v1::ApiKey& key, absl::string_view network_id,
-                            absl::string_view prefix) {
+                            absl::string_view prefix, absl::Time now) {
   using coalition::common::v1::Role;
   FieldViolations v;
   RequireText(v, F(prefix, "display_name"), key.display_name(), kMaxNameLength);
   RequireEnum(v, F(prefix, "role"), key.role(), &coalition::common::v1::Role_IsValid);
-  LimitItems(v, F(prefix, "coalitions"), key.coalitions_size(), kMaxKeyCoalitions);
+  const int coalitions =
+      LimitItems(v, F(prefix, "coalitions"), key.coalitions_size(), kMaxKeyCoalitions);
   const bool scoped = key.role() == coalition::common::v1::ROLE_CONVENER ||
                       key.role() == coalition::common::v1::ROLE_MEMBER;
   if (scoped && key.coalitions().empty()) {
@@ -72,7 +117,7 @@ absl::Status ValidateApiKey(const v1::ApiKey& key, absl::string_view network_id,
   if (!scoped && !key.coalitions().empty()) {
     v.Add(F(prefix, "coalitions"), "is only for convener and member keys");
   }
-  for (int i = 0; i < key.coalitions_size(); ++i) {
+  for (int i = 0; i < coalitions; ++i) {
     const std::string field = absl::StrCat(F(prefix, "coalitions"), "[", i, "]");
     auto parsed = ParseCoalitionName(key.coalitions(i), field);
     if (!parsed.ok()) {
@@ -85,6 +130,10 @@ absl::Status ValidateApiKey(const v1::ApiKey& key, absl::string_view network_id,
     v.Add(F(prefix, "person"), "is required for a member key");
   }
   CheckNetworkRef(v, F(prefix, "person"), key.person(), "people", network_id);
+  if (key.has_expire_time() && FromProtoTimestamp(key.expire_time()) <= now) {
+    v.Add(F(prefix, "expire_time"), "must be in the future");
+  }
+  CheckAllowedMethods(v, F(prefix, "allowed_methods"), key.allowed_methods());
   return v.ToStatus();
 }
 
@@ -111,8 +160,8 @@ absl::Status ValidateCoalition(const v1::Coalition& coalition, const v1::Network
   LimitText(v, F(sp, "plausible_path"), s.plausible_path(), kMaxTextLength);
   LimitText(v, F(sp, "strategy"), s.strategy(), kMaxTextLength);
   const std::string norms = F(prefix, "default_norms");
-  LimitItems(v, norms, coalition.default_norms_size(), kMaxCoalitionNorms);
-  for (int i = 0; i < coalition.default_norms_size(); ++i) {
+  const int norm_count = LimitItems(v, norms, coalition.default_norms_size(), kMaxCoalitionNorms);
+  for (int i = 0; i < norm_count; ++i) {
     RequireText(v, absl::StrCat(norms, "[", i, "]"), coalition.default_norms(i), kMaxNameLength);
   }
   return v.ToStatus();
@@ -192,21 +241,13 @@ absl::Status ValidateActor(const v1::Actor& actor, absl::string_view network_id,
   CheckNetworkRef(v, F(prefix, "person"), actor.person(), "people", network_id);
   CheckNetworkRef(v, F(prefix, "organization"), actor.organization(), "organizations", network_id);
   RequireEnum(v, F(prefix, "category"), actor.category(), &v1::ActorCategory_IsValid);
-  LimitItems(v, F(prefix, "interests"), actor.interests_size(), kMaxActorInterests);
-  for (int i = 0; i < actor.interests_size(); ++i) {
+  const int interests =
+      LimitItems(v, F(prefix, "interests"), actor.interests_size(), kMaxActorInterests);
+  for (int i = 0; i < interests; ++i) {
     RequireText(v, absl::StrCat(F(prefix, "interests"), "[", i, "]"), actor.interests(i),
                 kMaxNameLength);
   }
-  absl::flat_hash_set<int> resources;
-  for (int i = 0; i < actor.resources_size(); ++i) {
-    const std::string field = absl::StrCat(F(prefix, "resources"), "[", i, "]");
-    if (actor.resources(i) == v1::ACTOR_RESOURCE_UNSPECIFIED ||
-        !v1::ActorResource_IsValid(actor.resources(i))) {
-      v.Add(field, "is not a known resource");
-    } else if (!resources.insert(actor.resources(i)).second) {
-      v.Add(field, "is listed twice");
-    }
-  }
+  CheckActorResources(v, F(prefix, "resources"), actor.resources());
   if (!v1::TieStrength_IsValid(actor.tie_strength())) {
     v.Add(F(prefix, "tie_strength"), "is not a known value");
   }
@@ -228,20 +269,11 @@ absl::Status ValidateActorObservation(const v1::RecordActorObservationRequest& r
   }
   CheckCoalitionRef(v, "actor", request.actor(), "actors", network_id, coalition_id);
   CheckNetworkRef(v, "person", request.person(), "people", network_id);
-  LimitItems(v, "interests", request.interests_size(), kMaxActorInterests);
-  for (int i = 0; i < request.interests_size(); ++i) {
+  const int interests = LimitItems(v, "interests", request.interests_size(), kMaxActorInterests);
+  for (int i = 0; i < interests; ++i) {
     RequireText(v, absl::StrCat("interests[", i, "]"), request.interests(i), kMaxNameLength);
   }
-  absl::flat_hash_set<int> resources;
-  for (int i = 0; i < request.resources_size(); ++i) {
-    const std::string field = absl::StrCat("resources[", i, "]");
-    if (request.resources(i) == v1::ACTOR_RESOURCE_UNSPECIFIED ||
-        !v1::ActorResource_IsValid(request.resources(i))) {
-      v.Add(field, "is not a known resource");
-    } else if (!resources.insert(request.resources(i)).second) {
-      v.Add(field, "is listed twice");
-    }
-  }
+  CheckActorResources(v, "resources", request.resources());
   if (!v1::TieStrength_IsValid(request.tie_strength())) {
     v.Add("tie_strength", "is not a known value");
   }
@@ -263,9 +295,9 @@ absl::Status ValidateTeam(const v1::Team& team, absl::string_view network_id,
                     coalition_id);
   for (const char* list : {"leads", "members"}) {
     const auto& people = std::string(list) == "leads" ? team.leads() : team.members();
-    LimitItems(v, F(prefix, list), people.size(), kMaxTeamPeople);
+    const int count = LimitItems(v, F(prefix, list), people.size(), kMaxTeamPeople);
     absl::flat_hash_set<std::string> seen;
-    for (int i = 0; i < people.size(); ++i) {
+    for (int i = 0; i < count; ++i) {
       const std::string field = absl::StrCat(F(prefix, list), "[", i, "]");
       if (people[i].empty()) {
         v.Add(field, "must name a person");

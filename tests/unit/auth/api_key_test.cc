@@ -53,5 +53,14 @@ TEST(ApiKeyPrefixTest, ShortTextIsKeptWhole) {
   EXPECT_EQ(ApiKeyPrefix(""), "");
 }
 
+TEST(ApiKeyTest, EveryNewSecretIsWellFormedAndJunkIsNot) {
+  for (int i = 0; i < 100; ++i) EXPECT_TRUE(IsWellFormedApiKeySecret(NewApiKeySecret()));
+  EXPECT_FALSE(IsWellFormedApiKeySecret(""));
+  EXPECT_FALSE(IsWellFormedApiKeySecret("ck_"));
+  EXPECT_FALSE(IsWellFormedApiKeySecret("xx_" + NewApiKeySecret().substr(3)));
+  EXPECT_FALSE(IsWellFormedApiKeySecret(NewApiKeySecret() + "A"));
+  EXPECT_FALSE(IsWellFormedApiKeySecret("ck_" + std::string(43, '+')));
+}
+
 }  // namespace
 }  // namespace coalition::auth

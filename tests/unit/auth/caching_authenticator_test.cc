@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "libs/core/clock.h"
@@ -38,6 +39,13 @@ class CountingAuthenticator final : public Authenticator {
   absl::flat_hash_map<std::string, int> calls_;
 };
 
+// A well-formed secret ("ck_" and 43 base64url characters) that names its holder.
+std::string Key(const std::string& holder) {
+  std::string secret = "ck_" + holder;
+  secret.resize(46, 'A');
+  return secret;
+}
+
 Caller Convener(const std::string& key) {
   Caller caller;
   caller.key = key;
@@ -52,9 +60,9 @@ class CachingAuthenticatorTest : public ::testing::Test {
   void Build(CachingAuthenticator::Options options) {
     auto inner = std::make_unique<CountingAuthenticator>();
     inner_ = inner.get();
-    inner_->Answer("ck_alice", Convener("networks/n1/apiKeys/alice"));
-    inner_->Answer("ck_bob", Convener("networks/n1/apiKeys/bob"));
-    inner_->Answer("ck_carol", Convener("networks/n1/apiKeys/carol"));
+    inner_->Answer(Key("alice"), Convener("networks/n1/apiKeys/alice"));
+    inner_->Answer(Key("bob"), Convener("networks/n1/apiKeys/bob"));
+    inner_->Answer(Key("carol"), Convener("networks/n1/apiKeys/carol"));
     cache_ = std::make_unique<CachingAuthenticator>(std::move(inner), &clock_, options);
   }
   void SetUp() override { Build(Options()); }
@@ -72,83 +80,86 @@ class CachingAuthenticatorTest : public ::testing::Test {
 };
 
 TEST_F(CachingAuthenticatorTest, FirstCallAsksTheInnerAuthenticator) {
-  absl::StatusOr<Caller> caller = cache_->Authenticate("ck_alice");
+  absl::StatusOr<Caller> caller = cache_->Authenticate(Key("alice"));
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->key, "networks/n1/apiKeys/alice");
-  EXPECT_EQ(inner_->calls("ck_alice"), 1);
+  EXPECT_EQ(inner_->calls(Key("alice")), 1);
 }
 
 TEST_F(CachingAuthenticatorTest, SecondCallWithinTtlIsAnsweredFromTheCache) {
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
   clock_.Advance(absl::Seconds(29));
 
-  absl::StatusOr<Caller> caller = cache_->Authenticate("ck_alice");
+  absl::StatusOr<Caller> caller = cache_->Authenticate(Key("alice"));
 
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->key, "networks/n1/apiKeys/alice");
   EXPECT_EQ(caller->role, coalition::common::v1::ROLE_CONVENER);
   EXPECT_EQ(caller->network_id, "n1");
   EXPECT_EQ(caller->coalition_ids, (std::vector<std::string>{"c1", "c2"}));
-  EXPECT_EQ(inner_->calls("ck_alice"), 1);
+  EXPECT_EQ(inner_->calls(Key("alice")), 1);
 }
 
 TEST_F(CachingAuthenticatorTest, EachSecretIsCachedOnItsOwn) {
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
-  absl::StatusOr<Caller> bob = cache_->Authenticate("ck_bob");
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  absl::StatusOr<Caller> bob = cache_->Authenticate(Key("bob"));
   ASSERT_TRUE(bob.ok()) << bob.status();
   EXPECT_EQ(bob->key, "networks/n1/apiKeys/bob");
-  EXPECT_EQ(inner_->calls("ck_bob"), 1);
+  EXPECT_EQ(inner_->calls(Key("bob")), 1);
 }
 
 TEST_F(CachingAuthenticatorTest, AnswerExpiresAfterTtl) {
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
   clock_.Advance(absl::Seconds(30));
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
-  EXPECT_EQ(inner_->calls("ck_alice"), 2);
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  EXPECT_EQ(inner_->calls(Key("alice")), 2);
 }
 
 TEST_F(CachingAuthenticatorTest, RevokedKeyStopsWorkingWithinTtl) {
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
-  inner_->Forget("ck_alice");  // revoked in membership
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  inner_->Forget(Key("alice"));  // revoked in membership
 
   clock_.Advance(absl::Seconds(10));
-  EXPECT_TRUE(cache_->Authenticate("ck_alice").ok());  // still remembered: the accepted window
+  EXPECT_TRUE(cache_->Authenticate(Key("alice")).ok());  // still remembered: the accepted window
 
   clock_.Advance(absl::Seconds(20));
-  EXPECT_EQ(cache_->Authenticate("ck_alice").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(cache_->Authenticate(Key("alice")).status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(CachingAuthenticatorTest, UnknownKeyIsRememberedForNegativeTtl) {
-  EXPECT_EQ(cache_->Authenticate("ck_mallory").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(cache_->Authenticate(Key("mallory")).status().code(),
+            absl::StatusCode::kUnauthenticated);
   clock_.Advance(absl::Seconds(4));
-  EXPECT_EQ(cache_->Authenticate("ck_mallory").status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(inner_->calls("ck_mallory"), 1);
+  EXPECT_EQ(cache_->Authenticate(Key("mallory")).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(inner_->calls(Key("mallory")), 1);
 
   clock_.Advance(absl::Seconds(1));
-  EXPECT_EQ(cache_->Authenticate("ck_mallory").status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(inner_->calls("ck_mallory"), 2);
+  EXPECT_EQ(cache_->Authenticate(Key("mallory")).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(inner_->calls(Key("mallory")), 2);
 }
 
 TEST_F(CachingAuthenticatorTest, NewKeyWorksOnceTheNegativeAnswerExpires) {
-  ASSERT_FALSE(cache_->Authenticate("ck_dave").ok());
-  inner_->Answer("ck_dave", Convener("networks/n1/apiKeys/dave"));
-  EXPECT_FALSE(cache_->Authenticate("ck_dave").ok());
+  ASSERT_FALSE(cache_->Authenticate(Key("dave")).ok());
+  inner_->Answer(Key("dave"), Convener("networks/n1/apiKeys/dave"));
+  EXPECT_FALSE(cache_->Authenticate(Key("dave")).ok());
 
   clock_.Advance(absl::Seconds(5));
-  absl::StatusOr<Caller> dave = cache_->Authenticate("ck_dave");
+  absl::StatusOr<Caller> dave = cache_->Authenticate(Key("dave"));
   ASSERT_TRUE(dave.ok()) << dave.status();
   EXPECT_EQ(dave->key, "networks/n1/apiKeys/dave");
 }
 
 TEST_F(CachingAuthenticatorTest, UnavailableIsNeverCached) {
-  inner_->Answer("ck_alice", absl::UnavailableError("membership is down"));
-  EXPECT_EQ(cache_->Authenticate("ck_alice").status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(cache_->Authenticate("ck_alice").status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(inner_->calls("ck_alice"), 2);
+  inner_->Answer(Key("alice"), absl::UnavailableError("membership is down"));
+  EXPECT_EQ(cache_->Authenticate(Key("alice")).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(cache_->Authenticate(Key("alice")).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(inner_->calls(Key("alice")), 2);
 
-  inner_->Answer("ck_alice", Convener("networks/n1/apiKeys/alice"));
-  EXPECT_TRUE(cache_->Authenticate("ck_alice").ok());
-  EXPECT_EQ(inner_->calls("ck_alice"), 3);
+  inner_->Answer(Key("alice"), Convener("networks/n1/apiKeys/alice"));
+  EXPECT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  EXPECT_EQ(inner_->calls(Key("alice")), 3);
 }
 
 TEST_F(CachingAuthenticatorTest, OtherErrorsAreNeverCached) {
@@ -156,11 +167,11 @@ TEST_F(CachingAuthenticatorTest, OtherErrorsAreNeverCached) {
        {absl::DeadlineExceededError("slow"), absl::InternalError("bug"),
         absl::PermissionDeniedError("no"), absl::ResourceExhaustedError("busy")}) {
     SCOPED_TRACE(error.ToString());
-    inner_->Answer("ck_alice", error);
-    const int before = inner_->calls("ck_alice");
-    EXPECT_EQ(cache_->Authenticate("ck_alice").status().code(), error.code());
-    EXPECT_EQ(cache_->Authenticate("ck_alice").status().code(), error.code());
-    EXPECT_EQ(inner_->calls("ck_alice"), before + 2);
+    inner_->Answer(Key("alice"), error);
+    const int before = inner_->calls(Key("alice"));
+    EXPECT_EQ(cache_->Authenticate(Key("alice")).status().code(), error.code());
+    EXPECT_EQ(cache_->Authenticate(Key("alice")).status().code(), error.code());
+    EXPECT_EQ(inner_->calls(Key("alice")), before + 2);
   }
 }
 
@@ -168,30 +179,56 @@ TEST_F(CachingAuthenticatorTest, HoldsNoMoreThanMaxEntries) {
   CachingAuthenticator::Options options = Options();
   options.max_entries = 2;
   Build(options);
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
-  ASSERT_TRUE(cache_->Authenticate("ck_bob").ok());
-  ASSERT_TRUE(cache_->Authenticate("ck_carol").ok());  // over the bound: something must go
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("bob")).ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("carol")).ok());  // over the bound: something must go
 
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
-  ASSERT_TRUE(cache_->Authenticate("ck_bob").ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("bob")).ok());
   // At most two of the three were still held, so at least one was asked again.
-  EXPECT_GE(inner_->calls("ck_alice") + inner_->calls("ck_bob") + inner_->calls("ck_carol"), 4);
+  EXPECT_GE(inner_->calls(Key("alice")) + inner_->calls(Key("bob")) + inner_->calls(Key("carol")),
+            4);
 }
 
 TEST_F(CachingAuthenticatorTest, ExpiredEntriesMakeRoomBeforeLiveOnes) {
   CachingAuthenticator::Options options = Options();
   options.max_entries = 2;
   Build(options);
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());     // kept 30 s
-  ASSERT_FALSE(cache_->Authenticate("ck_mallory").ok());  // kept 5 s
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());     // kept 30 s
+  ASSERT_FALSE(cache_->Authenticate(Key("mallory")).ok());  // kept 5 s
   clock_.Advance(absl::Seconds(10));
 
-  ASSERT_TRUE(cache_->Authenticate("ck_bob").ok());  // full: the expired answer makes room
+  ASSERT_TRUE(cache_->Authenticate(Key("bob")).ok());  // full: the expired answer makes room
 
-  ASSERT_TRUE(cache_->Authenticate("ck_alice").ok());
-  ASSERT_TRUE(cache_->Authenticate("ck_bob").ok());
-  EXPECT_EQ(inner_->calls("ck_alice"), 1);
-  EXPECT_EQ(inner_->calls("ck_bob"), 1);
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("bob")).ok());
+  EXPECT_EQ(inner_->calls(Key("alice")), 1);
+  EXPECT_EQ(inner_->calls(Key("bob")), 1);
+}
+
+TEST_F(CachingAuthenticatorTest, SecretsNotShapedLikeAKeyAreRefusedWithoutAsking) {
+  for (const std::string& junk :
+       {std::string("x"), std::string("ck_short"), std::string(10000, 'k'), Key("alice") + "!",
+        std::string("ck_") + std::string(43, '*')}) {
+    EXPECT_TRUE(absl::IsUnauthenticated(cache_->Authenticate(junk).status())) << junk;
+    EXPECT_EQ(inner_->calls(junk), 0) << junk;
+  }
+}
+
+TEST_F(CachingAuthenticatorTest, AFloodOfUnknownKeysNeverPushesKnownOnesOut) {
+  CachingAuthenticator::Options options = Options();
+  options.max_entries = 2;
+  options.max_negative_entries = 10;
+  Build(options);
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("bob")).ok());
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_FALSE(cache_->Authenticate(Key(absl::StrCat("mallory", i))).ok());
+  }
+  ASSERT_TRUE(cache_->Authenticate(Key("alice")).ok());
+  ASSERT_TRUE(cache_->Authenticate(Key("bob")).ok());
+  EXPECT_EQ(inner_->calls(Key("alice")), 1);
+  EXPECT_EQ(inner_->calls(Key("bob")), 1);
 }
 
 }  // namespace

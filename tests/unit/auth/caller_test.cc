@@ -354,7 +354,7 @@ class RecordingAuthenticator final : public Authenticator {
 
 TEST_F(BearerSecretTest, AuthenticateCallPassesTheSecretOn) {
   RecordingAuthenticator authenticator;
-  absl::StatusOr<Caller> caller = AuthenticateCall(authenticator, ContextWith("Bearer ck_xyz"));
+  absl::StatusOr<Caller> caller = AuthenticateCall(authenticator, ContextWith("Bearer ck_xyz"), "");
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->role, ROLE_OPERATOR);
   EXPECT_EQ(authenticator.secrets, std::vector<std::string>{"ck_xyz"});
@@ -362,7 +362,7 @@ TEST_F(BearerSecretTest, AuthenticateCallPassesTheSecretOn) {
 
 TEST_F(BearerSecretTest, AuthenticateCallWithoutMetadataDoesNotAskTheAuthenticator) {
   RecordingAuthenticator authenticator;
-  EXPECT_EQ(AuthenticateCall(authenticator, ContextWith(nullptr)).status().code(),
+  EXPECT_EQ(AuthenticateCall(authenticator, ContextWith(nullptr), "").status().code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_TRUE(authenticator.secrets.empty());
 }

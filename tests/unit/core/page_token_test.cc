@@ -78,8 +78,8 @@ TEST(PageTokenCodecTest, QueryAndKeyCannotTradeCharacters) {
   const PageTokenCodec codec("store secret");
   std::string raw;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(codec.Encode("parent=a", "bc"), &raw));
-  ASSERT_EQ(raw.substr(16), "bc");
-  raw.erase(16, 1);
+  ASSERT_EQ(raw.substr(24), "bc");  // after the period and the MAC
+  raw.erase(24, 1);
   ExpectRefusedOnPageToken(codec.Decode("parent=ab", absl::WebSafeBase64Escape(raw)));
 }
 
@@ -95,6 +95,33 @@ TEST(PageTokenCodecTest, GarbageIsRefused) {
   ExpectRefusedOnPageToken(codec.Decode(kQuery, "AAAA"));
   // A MAC without any key.
   ExpectRefusedOnPageToken(codec.Decode(kQuery, absl::WebSafeBase64Escape(std::string(16, 'm'))));
+}
+
+TEST(PageTokenCodecTest, TokensLastOnePeriodAndThenExpire) {
+  FakeClock clock;
+  const PageTokenCodec codec("store secret", clock, absl::Hours(24));
+  const std::string token = codec.Encode(kQuery, "coalition-42");
+  clock.Advance(absl::Hours(24));
+  EXPECT_EQ(*codec.Decode(kQuery, token), "coalition-42");  // the next period still takes it
+  clock.Advance(absl::Hours(24));
+  ExpectRefusedOnPageToken(codec.Decode(kQuery, token));
+  EXPECT_THAT(FieldViolationsOf(codec.Decode(kQuery, token).status())[0].description,
+              HasSubstr("expired"));
+}
+
+TEST(PageTokenCodecTest, TheKeyRotatesEachPeriod) {
+  // The same query and key give a different MAC in the next period: a leaked period key is
+  // worth one period only.
+  FakeClock clock;
+  const PageTokenCodec codec("store secret", clock, absl::Hours(24));
+  std::string first, second;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(codec.Encode(kQuery, "k"), &first));
+  clock.Advance(absl::Hours(24));
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(codec.Encode(kQuery, "k"), &second));
+  EXPECT_NE(first.substr(8, 16), second.substr(8, 16));
+  // A token whose period is moved forward by hand no longer matches its MAC.
+  first[7] = static_cast<char>(first[7] + 1);
+  ExpectRefusedOnPageToken(codec.Decode(kQuery, absl::WebSafeBase64Escape(first)));
 }
 
 TEST(EffectivePageSizeTest, ZeroMeansTheDefault) {

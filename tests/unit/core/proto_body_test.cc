@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "coalition/membership/v1/resources.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
 
 namespace coalition {
@@ -38,6 +39,20 @@ TEST(ProtoBodyTest, BodyIsPlainAsciiText) {
       body.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
       std::string::npos)
       << body;
+}
+
+TEST(ProtoBodyTest, UnknownFieldsAtAnyDepthAreNeverStored) {
+  Coalition sent = SomeCoalition();
+  sent.GetReflection()->MutableUnknownFields(&sent)->AddLengthDelimited(900,
+                                                                        std::string(1000, 'x'));
+  auto* sentence = sent.mutable_organizing_sentence();
+  sentence->GetReflection()->MutableUnknownFields(sentence)->AddVarint(901, 7);
+  ASSERT_TRUE(HasUnknownFields(sent));
+
+  Coalition stored;
+  ASSERT_TRUE(DecodeBody(EncodeBody(sent), &stored).ok());
+  EXPECT_FALSE(HasUnknownFields(stored));
+  EXPECT_EQ(stored.SerializeAsString(), SomeCoalition().SerializeAsString());
 }
 
 TEST(ProtoBodyTest, EmptyMessageRoundTrips) {

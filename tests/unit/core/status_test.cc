@@ -7,6 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -56,6 +59,47 @@ TEST(FieldViolationsTest, ViolationsBecomeInvalidArgumentNamingEveryField) {
   EXPECT_EQ(bad_request.field_violations(0).description(), "is required");
   EXPECT_EQ(bad_request.field_violations(1).field(), "coalition.state");
   EXPECT_EQ(bad_request.field_violations(1).description(), "must be one of the network's states");
+}
+
+TEST(FieldViolationsTest, ThousandsOfViolationsStayWithinWhatAClientAccepts) {
+  FieldViolations v;
+  std::string accents;
+  for (int i = 0; i < 3000; ++i) accents += "\xC3\xA9";  // the worst case for grpc-message
+  for (int i = 0; i < 5000; ++i) {
+    v.Add(absl::StrCat("names[", i, "].", std::string(500, 'f')), accents);
+  }
+  EXPECT_EQ(v.violations().size(), kMaxFieldViolations);
+  EXPECT_EQ(v.dropped(), 5000 - kMaxFieldViolations);
+  const grpc::Status status = ToGrpcStatus(v.ToStatus());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_LE(status.error_message().size(), kMaxStatusMessageBytes);
+  // grpc-message percent-encodes every non-ASCII byte; grpc-status-details-bin is base64.
+  size_t message_on_the_wire = 0;
+  for (unsigned char c : status.error_message()) message_on_the_wire += c < 0x80 ? 1 : 3;
+  const size_t details_on_the_wire = (status.error_details().size() + 2) / 3 * 4;
+  EXPECT_LT(message_on_the_wire + details_on_the_wire, 8 * 1024 - 512);
+  EXPECT_EQ(FieldViolationsOf(FromGrpcStatus(status)).size(), kMaxFieldViolations);
+}
+
+TEST(FieldViolationsTest, RelayedViolationsAreCappedToo) {
+  google::rpc::BadRequest many;
+  for (int i = 0; i < 3000; ++i) many.add_field_violations()->set_field(absl::StrCat("f", i));
+  absl::Status relayed = absl::InvalidArgumentError("bad");
+  relayed.SetPayload(kBadRequestTypeUrl, absl::Cord(many.SerializeAsString()));
+  const grpc::Status status = ToGrpcStatus(relayed);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  google::rpc::BadRequest sent;
+  ASSERT_TRUE(details.details(0).UnpackTo(&sent));
+  EXPECT_EQ(sent.field_violations_size(), static_cast<int>(kMaxFieldViolations));
+}
+
+TEST(ToGrpcStatusTest, LongMessagesAreCutOnACharacterBoundary) {
+  std::string name = "networks/";
+  for (int i = 0; i < 2000; ++i) name += "\xC3\xA9";  // é
+  const grpc::Status status = ToGrpcStatus(absl::NotFoundError(name));
+  EXPECT_LE(status.error_message().size(), kMaxStatusMessageBytes);
+  EXPECT_TRUE(absl::EndsWith(status.error_message(), "\xC3\xA9..."));
 }
 
 TEST(FieldViolationsTest, CheckAddsOnlyWhenTheConditionFails) {

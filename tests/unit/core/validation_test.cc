@@ -10,6 +10,7 @@ namespace coalition {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 MATCHER_P2(Violation, field, description, "") {
@@ -58,6 +59,31 @@ TEST(LimitTextTest, MeasuresCharactersNotBytes) {
   EXPECT_TRUE(v.empty());
   LimitText(v, "notes", Repeat("\xc3\xa9", 201), 200);
   EXPECT_THAT(v.violations(), ElementsAre(Violation("notes", "must be at most 200 characters")));
+}
+
+TEST(LimitTextTest, BytesAreLimitedEvenWhenTheyCountAsFewCharacters) {
+  // Continuation bytes alone count as no character: a code-point limit alone would let a
+  // megabyte of them through wherever a text is not checked as UTF-8 first.
+  FieldViolations v;
+  LimitText(v, "notes", std::string(1 << 20, '\x80'), 10);
+  ASSERT_EQ(v.violations().size(), 1u);
+  EXPECT_EQ(v.violations()[0].field, "notes");
+  EXPECT_THAT(v.violations()[0].description, HasSubstr("40 bytes"));
+}
+
+TEST(LimitTextTest, LongestCharactersUpToTheLimitPass) {
+  FieldViolations v;
+  std::string emoji;
+  for (int i = 0; i < 10; ++i) emoji += "\xF0\x9F\x98\x80";
+  LimitText(v, "notes", emoji, 10);
+  EXPECT_TRUE(v.empty());
+}
+
+TEST(LimitItemsTest, ElementsOfAListOverItsLimitAreNotCheckedOneByOne) {
+  FieldViolations v;
+  EXPECT_EQ(LimitItems(v, "states", 5000, 60), 0);
+  EXPECT_EQ(LimitItems(v, "norms", 3, 20), 3);
+  EXPECT_EQ(v.violations().size(), 1u);
 }
 
 TEST(LimitTextTest, EmptyTextPasses) {

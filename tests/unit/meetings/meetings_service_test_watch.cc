@@ -278,6 +278,74 @@ TEST_F(WatchTest, DeadlineEndsTheStream) {
   EXPECT_THAT(stream.Finish(), HasCode(grpc::StatusCode::DEADLINE_EXCEEDED));
 }
 
+// ---- Bounds: revoked keys, open watches, a watcher that falls behind ----
+
+class WatchBoundsTest : public WatchTest {
+ protected:
+  void SetUp() override {
+    watch_limits_.per_caller = 2;
+    watch_limits_.per_process = 3;
+    watch_limits_.max_queued_events = 5;
+    // Slow polls, so that a burst of writes lands in one poll.
+    watch_poll_ = absl::Milliseconds(300);
+    WatchTest::SetUp();
+  }
+};
+
+TEST_F(WatchBoundsTest, RevokedKeyEndsALiveWatchWithUnauthenticated) {
+  const mv1::CreateApiKeyResponse key =
+      CreateKey(network_a_.name(), coalition::common::v1::ROLE_CONVENER, {a1_.name()});
+  auto stream = Watch(a1_.name(), key.secret());
+  CreateCommitment(a1_.name(), alice_.name(), "before the revocation", Day(10));
+  ASSERT_EQ(stream->NextKinds(1), std::vector<std::string>{"CREATED before the revocation"});
+
+  mv1::RevokeApiKeyRequest revoke;
+  revoke.set_name(key.api_key().name());
+  mv1::ApiKey revoked;
+  ASSERT_THAT(stub().RevokeApiKey(Ctx(admin_a_).get(), revoke, &revoked), IsOk());
+  // Past the introspection cache and the recheck interval: the 60 s bound of every call.
+  clock().Advance(absl::Seconds(61));
+  EXPECT_THAT(stream->Finish(), HasCode(grpc::StatusCode::UNAUTHENTICATED));
+}
+
+TEST_F(WatchBoundsTest, KeyStillValidKeepsWatchingPastTheRecheck) {
+  auto staying = Watch(a1_.name(), convener_a1_);
+  clock().Advance(absl::Seconds(61));
+  CreateCommitment(a1_.name(), alice_.name(), "still watched", Day(10));
+  EXPECT_EQ(staying->NextKinds(1), std::vector<std::string>{"CREATED still watched"});
+}
+
+TEST_F(WatchBoundsTest, OpenWatchesAreBoundedPerKeyAndPerProcess) {
+  auto first = Watch(a1_.name(), convener_a1_);
+  auto second = Watch(a1_.name(), convener_a1_);
+  auto third = Watch(a1_.name(), convener_a1_);
+  grpc::Status refused = third->Finish();
+  EXPECT_THAT(refused, HasCode(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(refused.error_message(), HasSubstr("this API key"));
+
+  auto other = Watch(a1_.name(), admin_a_);
+  auto over = Watch(a1_.name(), service_a_);
+  refused = over->Finish();
+  EXPECT_THAT(refused, HasCode(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(refused.error_message(), HasSubstr("the server has 3 watches open"));
+
+  // A closed watch gives its slot back.
+  EXPECT_THAT(first->Cancel(), HasCode(grpc::StatusCode::CANCELLED));
+  absl::SleepFor(absl::Milliseconds(100));
+  auto again = Watch(a1_.name(), convener_a1_);
+  CreateCommitment(a1_.name(), alice_.name(), "seen again", Day(10));
+  EXPECT_EQ(again->NextKinds(1), std::vector<std::string>{"CREATED seen again"});
+}
+
+TEST_F(WatchBoundsTest, WatcherThatFallsTooFarBehindIsEndedWithResourceExhausted) {
+  auto stream = Watch(a1_.name(), convener_a1_);
+  for (int i = 0; i < 30; ++i) CreateCommitment(a1_.name(), bob_.name(), "burst", Day(10));
+  stream->EventsWithin(absl::Seconds(1));
+  grpc::Status status = stream->Finish();
+  EXPECT_THAT(status, HasCode(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_THAT(status.error_message(), HasSubstr("fell more than 5 events behind"));
+}
+
 // ---- Gauges ----
 
 // The unlabelled gauge `name` as a scrape reads it; nullopt when it is not registered.

@@ -31,7 +31,8 @@ void MeetingsServiceTest::SetUp() {
   MeetingsOptions options;
   options.time_zone = absl::UTCTimeZone();
   options.overload_threshold = 3;
-  options.watch_poll = absl::Milliseconds(20);
+  options.watch_poll = watch_poll_;
+  options.watch_limits = watch_limits_;
   meetings_service_ = std::make_unique<MeetingsService>(
       *meetings_db_, clock(),
       clients::NewMembershipAuthenticator(channel, {.service_key = service_key}, &clock()),

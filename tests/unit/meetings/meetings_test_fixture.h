@@ -76,6 +76,10 @@ class MeetingsServiceTest : public membership::testing::MembershipServiceTest {
   std::string service_a_;
   mv1::Team team_a1_;
 
+  // What the service is started with; a derived fixture may change them before SetUp.
+  absl::Duration watch_poll_ = absl::Milliseconds(20);
+  server::WatchLimits watch_limits_;
+
  private:
   std::unique_ptr<storage::Database> meetings_db_;
   std::unique_ptr<cache::Cache> meetings_cache_;

@@ -8,11 +8,14 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
 
 namespace coalition::membership {
 namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1767225600);  // 2026-01-01
 
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -114,32 +117,55 @@ v1::ApiKey KeyWithRole(coalition::common::v1::Role role) {
 TEST(ValidateApiKeyTest, ValidKeyOfEachRolePasses) {
   for (auto role :
        {ROLE_NETWORK_ADMIN, ROLE_CONVENER, ROLE_MEMBER, ROLE_SERVICE_ACCOUNT, ROLE_OPERATOR}) {
-    EXPECT_TRUE(ValidateApiKey(KeyWithRole(role), "n1", "api_key").ok())
+    EXPECT_TRUE(ValidateApiKey(KeyWithRole(role), "n1", "api_key", kNow).ok())
         << coalition::common::v1::Role_Name(role);
   }
+}
+
+TEST(ValidateApiKeyTest, ExpiryMustLieAhead) {
+  v1::ApiKey key = KeyWithRole(coalition::common::v1::ROLE_SERVICE_ACCOUNT);
+  *key.mutable_expire_time() = ToProtoTimestamp(kNow + absl::Hours(24 * 90));
+  EXPECT_TRUE(ValidateApiKey(key, "n1", "api_key", kNow).ok());
+  *key.mutable_expire_time() = ToProtoTimestamp(kNow);
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
+              ElementsAre("api_key.expire_time"));
+}
+
+TEST(ValidateApiKeyTest, AllowedMethodsMustBeKnownFullNamesListedOnce) {
+  v1::ApiKey key = KeyWithRole(coalition::common::v1::ROLE_SERVICE_ACCOUNT);
+  key.add_allowed_methods("coalition.membership.v1.MembershipService/CheckMembership");
+  key.add_allowed_methods("coalition.meetings.v1.MeetingsService/CreateCommitment");
+  EXPECT_TRUE(ValidateApiKey(key, "n1", "api_key", kNow).ok());
+  key.add_allowed_methods("CheckMembership");
+  key.add_allowed_methods("coalition.membership.v1.MembershipService/NoSuchMethod");
+  key.add_allowed_methods("coalition.membership.v1.MembershipService/CheckMembership");
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
+              ElementsAre("api_key.allowed_methods[2]", "api_key.allowed_methods[3]",
+                          "api_key.allowed_methods[4]"));
 }
 
 TEST(ValidateApiKeyTest, ConvenerKeyMayActAsAPerson) {
   v1::ApiKey key = KeyWithRole(ROLE_CONVENER);
   key.set_person("networks/n1/people/p7");
-  EXPECT_TRUE(ValidateApiKey(key, "n1", "api_key").ok());
+  EXPECT_TRUE(ValidateApiKey(key, "n1", "api_key", kNow).ok());
 }
 
 TEST(ValidateApiKeyTest, BlankDisplayNameIsNamed) {
   v1::ApiKey key = KeyWithRole(ROLE_OPERATOR);
   key.clear_display_name();
-  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key")), ElementsAre("api_key.display_name"));
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
+              ElementsAre("api_key.display_name"));
 }
 
 TEST(ValidateApiKeyTest, RoleIsRequiredAndMustBeKnown) {
   v1::ApiKey key = KeyWithRole(ROLE_OPERATOR);
   key.set_role(coalition::common::v1::ROLE_UNSPECIFIED);
-  absl::Status status = ValidateApiKey(key, "n1", "api_key");
+  absl::Status status = ValidateApiKey(key, "n1", "api_key", kNow);
   EXPECT_THAT(BadFields(status), ElementsAre("api_key.role"));
   EXPECT_EQ(DescriptionOf(status, "api_key.role"), "is required");
 
   key.set_role(static_cast<coalition::common::v1::Role>(42));
-  status = ValidateApiKey(key, "n1", "api_key");
+  status = ValidateApiKey(key, "n1", "api_key", kNow);
   EXPECT_THAT(BadFields(status), ElementsAre("api_key.role"));
   EXPECT_EQ(DescriptionOf(status, "api_key.role"), "is not a known value");
 }
@@ -147,20 +173,22 @@ TEST(ValidateApiKeyTest, RoleIsRequiredAndMustBeKnown) {
 TEST(ValidateApiKeyTest, MemberKeyWithoutCoalitionsIsRefused) {
   v1::ApiKey key = KeyWithRole(ROLE_MEMBER);
   key.clear_coalitions();
-  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key")), ElementsAre("api_key.coalitions"));
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
+              ElementsAre("api_key.coalitions"));
 }
 
 TEST(ValidateApiKeyTest, ConvenerKeyWithoutCoalitionsIsRefused) {
   v1::ApiKey key = KeyWithRole(ROLE_CONVENER);
   key.clear_coalitions();
-  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key")), ElementsAre("api_key.coalitions"));
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
+              ElementsAre("api_key.coalitions"));
 }
 
 TEST(ValidateApiKeyTest, UnscopedRolesMayNotNameCoalitions) {
   for (auto role : {ROLE_NETWORK_ADMIN, ROLE_SERVICE_ACCOUNT, ROLE_OPERATOR}) {
     v1::ApiKey key = KeyWithRole(role);
     key.add_coalitions("networks/n1/coalitions/c1");
-    const absl::Status status = ValidateApiKey(key, "n1", "api_key");
+    const absl::Status status = ValidateApiKey(key, "n1", "api_key", kNow);
     EXPECT_THAT(BadFields(status), ElementsAre("api_key.coalitions"))
         << coalition::common::v1::Role_Name(role);
     EXPECT_EQ(DescriptionOf(status, "api_key.coalitions"), "is only for convener and member keys");
@@ -170,14 +198,14 @@ TEST(ValidateApiKeyTest, UnscopedRolesMayNotNameCoalitions) {
 TEST(ValidateApiKeyTest, MalformedCoalitionIsNamedByIndex) {
   v1::ApiKey key = KeyWithRole(ROLE_CONVENER);
   key.add_coalitions("coalitions/c3");
-  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key")),
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
               ElementsAre("api_key.coalitions[2]"));
 }
 
 TEST(ValidateApiKeyTest, CoalitionOfAnotherNetworkIsNamedByIndex) {
   v1::ApiKey key = KeyWithRole(ROLE_CONVENER);
   key.set_coalitions(0, "networks/n2/coalitions/c1");
-  const absl::Status status = ValidateApiKey(key, "n1", "api_key");
+  const absl::Status status = ValidateApiKey(key, "n1", "api_key", kNow);
   EXPECT_THAT(BadFields(status), ElementsAre("api_key.coalitions[0]"));
   EXPECT_EQ(DescriptionOf(status, "api_key.coalitions[0]"), "must be in the key's network");
 }
@@ -188,13 +216,14 @@ TEST(ValidateApiKeyTest, TooManyCoalitionsIsRefused) {
   for (int i = 0; i <= kMaxKeyCoalitions; ++i) {
     key.add_coalitions(absl::StrCat("networks/n1/coalitions/c", i));
   }
-  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key")), ElementsAre("api_key.coalitions"));
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)),
+              ElementsAre("api_key.coalitions"));
 }
 
 TEST(ValidateApiKeyTest, MemberKeyNeedsAPerson) {
   v1::ApiKey key = KeyWithRole(ROLE_MEMBER);
   key.clear_person();
-  const absl::Status status = ValidateApiKey(key, "n1", "api_key");
+  const absl::Status status = ValidateApiKey(key, "n1", "api_key", kNow);
   EXPECT_THAT(BadFields(status), ElementsAre("api_key.person"));
   EXPECT_EQ(DescriptionOf(status, "api_key.person"), "is required for a member key");
 }
@@ -202,9 +231,9 @@ TEST(ValidateApiKeyTest, MemberKeyNeedsAPerson) {
 TEST(ValidateApiKeyTest, PersonMustBeAPersonOfTheSameNetwork) {
   v1::ApiKey key = KeyWithRole(ROLE_MEMBER);
   key.set_person("networks/n1/organizations/o1");
-  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key")), ElementsAre("api_key.person"));
+  EXPECT_THAT(BadFields(ValidateApiKey(key, "n1", "api_key", kNow)), ElementsAre("api_key.person"));
   key.set_person("networks/n2/people/p1");
-  const absl::Status status = ValidateApiKey(key, "n1", "api_key");
+  const absl::Status status = ValidateApiKey(key, "n1", "api_key", kNow);
   EXPECT_THAT(BadFields(status), ElementsAre("api_key.person"));
   EXPECT_EQ(DescriptionOf(status, "api_key.person"), "must be in the same network");
 }

@@ -512,6 +512,21 @@ TEST_F(MembershipApiTest, MemberSeesTheirOwnCoalitionsButNotSomeoneElses) {
               HasCode(grpc::StatusCode::PERMISSION_DENIED));
 }
 
+TEST_F(MembershipApiTest, ConvenerSeesAPersonsMembershipsOnlyInTheirOwnCoalitions) {
+  v1::Person person = CreatePerson(network_a_.name(), "Ana Lopez");
+  CreateMembership(a1_.name(), person.name(), v1::MEMBER);
+  CreateMembership(a2_.name(), person.name(), v1::LEADERSHIP_TEAM);
+  const std::string convener = ConvenerKey(network_a_.name(), {a1_.name()});
+  v1::ListPersonCoalitionsRequest request;
+  request.set_person(person.name());
+  request.set_include_left(true);
+  v1::ListPersonCoalitionsResponse response;
+  ASSERT_THAT(stub().ListPersonCoalitions(Ctx(convener).get(), request, &response), IsOk());
+  ASSERT_THAT(response.memberships(), SizeIs(1));
+  EXPECT_THAT(response.memberships(0).name(), StartsWith(a1_.name() + "/"));
+  EXPECT_EQ(response.active_count(), 1);
+}
+
 TEST_F(MembershipApiTest, ListPersonCoalitionsOfUnknownPersonIsNotFound) {
   v1::ListPersonCoalitionsRequest request;
   request.set_person(network_a_.name() + "/people/doesnotexist");

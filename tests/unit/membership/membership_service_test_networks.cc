@@ -21,6 +21,7 @@ using coalition::common::v1::ROLE_NETWORK_ADMIN;
 using coalition::common::v1::ROLE_OPERATOR;
 using coalition::common::v1::ROLE_SERVICE_ACCOUNT;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 
@@ -525,6 +526,105 @@ TEST_F(ApiKeyTest, RevokedKeyIsUnauthenticatedOnItsNextCall) {
               HasCode(grpc::StatusCode::UNAUTHENTICATED));
 }
 
+TEST_F(ApiKeyTest, KeyWithAnExpiryWorksUntilThenAndIsUnauthenticatedAfter) {
+  v1::CreateApiKeyRequest request;
+  request.set_parent(network_a_.name());
+  request.mutable_api_key()->set_display_name("quarterly export");
+  request.mutable_api_key()->set_role(ROLE_OPERATOR);
+  *request.mutable_api_key()->mutable_expire_time() =
+      ToProtoTimestamp(clock().Now() + absl::Hours(1));
+  v1::CreateApiKeyResponse key;
+  ASSERT_THAT(stub().CreateApiKey(Ctx(admin_a_).get(), request, &key), IsOk());
+  v1::GetNetworkRequest get;
+  get.set_name(network_a_.name());
+  v1::Network network;
+  ASSERT_THAT(stub().GetNetwork(Ctx(key.secret()).get(), get, &network), IsOk());
+  clock().Advance(absl::Hours(1));
+  EXPECT_THAT(stub().GetNetwork(Ctx(key.secret()).get(), get, &network),
+              HasCode(grpc::StatusCode::UNAUTHENTICATED));
+
+  // Introspection tells the other services the same.
+  v1::IntrospectApiKeyRequest introspect;
+  introspect.set_secret(key.secret());
+  v1::IntrospectApiKeyResponse answer;
+  ASSERT_THAT(stub().IntrospectApiKey(Ctx(PlatformServiceKey()).get(), introspect, &answer),
+              IsOk());
+  EXPECT_FALSE(answer.active());
+}
+
+TEST_F(ApiKeyTest, CreateApiKeyNamesAnExpiryInThePast) {
+  v1::CreateApiKeyRequest request;
+  request.set_parent(network_a_.name());
+  request.mutable_api_key()->set_display_name("late");
+  request.mutable_api_key()->set_role(ROLE_OPERATOR);
+  *request.mutable_api_key()->mutable_expire_time() = ToProtoTimestamp(clock().Now());
+  v1::CreateApiKeyResponse key;
+  EXPECT_THAT(stub().CreateApiKey(Ctx(admin_a_).get(), request, &key),
+              InvalidArgumentOn("api_key.expire_time"));
+}
+
+TEST_F(ApiKeyTest, KeyLimitedToSomeMethodsIsDeniedTheOthers) {
+  v1::CreateApiKeyRequest request;
+  request.set_parent(network_a_.name());
+  request.mutable_api_key()->set_display_name("eligibility checker");
+  request.mutable_api_key()->set_role(ROLE_SERVICE_ACCOUNT);
+  request.mutable_api_key()->add_allowed_methods(
+      "coalition.membership.v1.MembershipService/GetCoalition");
+  v1::CreateApiKeyResponse key;
+  ASSERT_THAT(stub().CreateApiKey(Ctx(admin_a_).get(), request, &key), IsOk());
+  v1::GetCoalitionRequest get;
+  get.set_name(a1_.name());
+  v1::Coalition coalition;
+  EXPECT_THAT(stub().GetCoalition(Ctx(key.secret()).get(), get, &coalition), IsOk());
+  v1::ListPeopleRequest list;
+  list.set_parent(network_a_.name());
+  v1::ListPeopleResponse people;
+  const grpc::Status denied = stub().ListPeople(Ctx(key.secret()).get(), list, &people);
+  EXPECT_THAT(denied, HasCode(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(denied.error_message(), HasSubstr("ListPeople"));
+}
+
+TEST_F(ApiKeyTest, PlatformAdminListsAndRevokesPlatformKeysThroughTheApi) {
+  const std::string service = PlatformServiceKey("reporting pipeline");
+  v1::ListApiKeysRequest list;  // no parent: the platform's own keys
+  v1::ListApiKeysResponse keys;
+  ASSERT_THAT(stub().ListApiKeys(Ctx(platform_key()).get(), list, &keys), IsOk());
+  std::string name;
+  for (const auto& key : keys.api_keys()) {
+    EXPECT_THAT(key.name(), StartsWith("apiKeys/"));
+    if (key.display_name() == "reporting pipeline") name = key.name();
+  }
+  ASSERT_FALSE(name.empty());
+
+  v1::RevokeApiKeyRequest revoke;
+  revoke.set_name(name);
+  v1::ApiKey revoked;
+  ASSERT_THAT(stub().RevokeApiKey(Ctx(platform_key()).get(), revoke, &revoked), IsOk());
+  EXPECT_EQ(revoked.state(), v1::ApiKey::REVOKED);
+  v1::GetNetworkRequest get;
+  get.set_name(network_a_.name());
+  v1::Network network;
+  EXPECT_THAT(stub().GetNetwork(Ctx(service).get(), get, &network),
+              HasCode(grpc::StatusCode::UNAUTHENTICATED));
+}
+
+TEST_F(ApiKeyTest, OnlyAPlatformAdminListsOrRevokesPlatformKeys) {
+  PlatformServiceKey("reporting pipeline");
+  v1::ListApiKeysRequest list;
+  v1::ListApiKeysResponse keys;
+  ASSERT_THAT(stub().ListApiKeys(Ctx(platform_key()).get(), list, &keys), IsOk());
+  ASSERT_GT(keys.api_keys_size(), 0);
+  for (const std::string& key : {admin_a_, PlatformServiceKey("another service")}) {
+    EXPECT_THAT(stub().ListApiKeys(Ctx(key).get(), list, &keys),
+                HasCode(grpc::StatusCode::PERMISSION_DENIED));
+    v1::RevokeApiKeyRequest revoke;
+    revoke.set_name(keys.api_keys(0).name());
+    v1::ApiKey revoked;
+    EXPECT_THAT(stub().RevokeApiKey(Ctx(key).get(), revoke, &revoked),
+                HasCode(grpc::StatusCode::PERMISSION_DENIED));
+  }
+}
+
 TEST_F(ApiKeyTest, RevokingTwiceKeepsTheFirstRevocation) {
   v1::CreateApiKeyResponse key = CreateKey(network_a_.name(), ROLE_OPERATOR);
   v1::RevokeApiKeyRequest revoke;
@@ -731,7 +831,7 @@ class PlatformKeyTest : public ::testing::Test {
 TEST_F(PlatformKeyTest, ServiceKeyIsAServiceAccountOfNoNetworkAndIsAudited) {
   absl::StatusOr<std::string> secret = CreatePlatformServiceKey(*db_, clock_, "meetings-server");
   ASSERT_TRUE(secret.ok()) << secret.status();
-  StoreAuthenticator authenticator(*db_);
+  StoreAuthenticator authenticator(*db_, clock_);
   absl::StatusOr<auth::Caller> caller = authenticator.Authenticate(*secret);
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_EQ(caller->role, ROLE_SERVICE_ACCOUNT);
@@ -748,13 +848,68 @@ TEST_F(PlatformKeyTest, ServiceKeyIsAServiceAccountOfNoNetworkAndIsAudited) {
 TEST_F(PlatformKeyTest, AdminKeyIsStillANetworkAdminOfNoNetwork) {
   absl::StatusOr<std::string> secret = CreatePlatformAdminKey(*db_, clock_, "Jane Doe");
   ASSERT_TRUE(secret.ok()) << secret.status();
-  absl::StatusOr<auth::Caller> caller = StoreAuthenticator(*db_).Authenticate(*secret);
+  absl::StatusOr<auth::Caller> caller = StoreAuthenticator(*db_, clock_).Authenticate(*secret);
   ASSERT_TRUE(caller.ok()) << caller.status();
   EXPECT_TRUE(caller->IsPlatformAdmin());
   EXPECT_FALSE(caller->IsPlatformService());
   const auto events = PlatformAuditEvents();
   ASSERT_THAT(events, SizeIs(1));
   EXPECT_EQ(events[0].actor(), "membership-server --create_admin_key");
+}
+
+TEST_F(PlatformKeyTest, RotatingAHoldersKeyRevokesItsEarlierKeys) {
+  PlatformKeyOptions options{.holder = "meetings-server", .rotate = true};
+  auto first = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options);
+  auto other = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, {.holder = "decisions"});
+  ASSERT_TRUE(first.ok() && other.ok());
+  auto second = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_THAT(second->revoked, ElementsAre(first->key.name()));
+  StoreAuthenticator authenticator(*db_, clock_);
+  EXPECT_EQ(authenticator.Authenticate(first->secret).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(authenticator.Authenticate(second->secret).ok());
+  EXPECT_TRUE(authenticator.Authenticate(other->secret).ok());
+}
+
+TEST_F(PlatformKeyTest, ServiceKeyIsLimitedToItsMethodsAndExpires) {
+  PlatformKeyOptions options{
+      .holder = "meetings-server",
+      .expires_in = absl::Hours(24),
+      .allowed_methods = {"coalition.membership.v1.MembershipService/CheckMembership"}};
+  auto created = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options);
+  ASSERT_TRUE(created.ok()) << created.status();
+  StoreAuthenticator authenticator(*db_, clock_);
+  absl::StatusOr<auth::Caller> caller = authenticator.Authenticate(created->secret);
+  ASSERT_TRUE(caller.ok());
+  EXPECT_TRUE(caller->MayCall("/coalition.membership.v1.MembershipService/CheckMembership"));
+  EXPECT_FALSE(caller->MayCall("/coalition.membership.v1.MembershipService/ListPeople"));
+  clock_.Advance(absl::Hours(24));
+  EXPECT_EQ(authenticator.Authenticate(created->secret).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(PlatformKeyTest, UnknownMethodsAreRefusedByName) {
+  PlatformKeyOptions options{.holder = "x", .allowed_methods = {"NoSuch/Method"}};
+  const absl::Status status =
+      CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options).status();
+  ASSERT_THAT(FieldViolationsOf(status), SizeIs(1));
+  EXPECT_EQ(FieldViolationsOf(status)[0].field, "service_key_methods[0]");
+}
+
+TEST_F(PlatformKeyTest, RevokeFromTheCommandLineIsAudited) {
+  auto created = CreatePlatformKey(*db_, clock_, ROLE_NETWORK_ADMIN, {.holder = "ops"});
+  ASSERT_TRUE(created.ok());
+  auto revoked = RevokeKeyFromCommandLine(*db_, clock_, created->key.name());
+  ASSERT_TRUE(revoked.ok()) << revoked.status();
+  EXPECT_EQ(revoked->state(), v1::ApiKey::REVOKED);
+  EXPECT_EQ(StoreAuthenticator(*db_, clock_).Authenticate(created->secret).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  std::vector<std::string> actors;
+  for (const auto& event : PlatformAuditEvents()) actors.push_back(event.actor());
+  EXPECT_THAT(actors, ::testing::Contains("membership-server --revoke_key"));
+  EXPECT_EQ(RevokeKeyFromCommandLine(*db_, clock_, "apiKeys/nosuchkey").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(PlatformKeyTest, ServiceKeyNeedsAHolder) {

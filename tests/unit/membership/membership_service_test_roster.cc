@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
+#include "libs/server/stream_budget.h"
 #include "tests/unit/membership/membership_test_fixture.h"
 
 namespace coalition::membership::testing {
@@ -195,6 +197,68 @@ TEST_F(RosterImportTest, ImportRefusesMoreThanTheRowLimit) {
   v1::ImportRosterResponse response;
   EXPECT_THAT(ImportRoster(admin_a_, a1_.name(), "", {rows}, &response), InvalidArgumentOn("rows"));
   EXPECT_EQ(CountPeople(network_a_.name()), 0);
+}
+
+TEST_F(RosterImportTest, ImportRefusesMoreThanTheByteLimit) {
+  // 18,000 rows of 1 KB names: under the row limit, over the 16 MiB one. The names are too long
+  // for a row to be valid, and still count: the bound is on what the client sends.
+  std::vector<std::vector<v1::RosterRow>> messages(
+      6, std::vector<v1::RosterRow>(3000, Row(std::string(1000, 'n'), "someone@x.org")));
+  v1::ImportRosterResponse response;
+  const grpc::Status status = ImportRoster(admin_a_, a1_.name(), "", messages, &response);
+  EXPECT_THAT(status, InvalidArgumentOn("rows"));
+  EXPECT_THAT(status.error_message(), HasSubstr("MiB"));
+  EXPECT_EQ(CountPeople(network_a_.name()), 0);
+}
+
+TEST_F(RosterImportTest, CallerWithoutPermissionIsRefusedAtTheFirstMessage) {
+  // The server answers as soon as the parent is known, without reading the rest: the client's
+  // writes start failing long before its 4 MB are sent.
+  v1::Person ana = CreateMemberPerson(a1_.name(), "Ana Lopez");
+  auto context = Ctx(MemberKey(a1_.name(), ana.name()));
+  v1::ImportRosterResponse response;
+  auto writer = stub().ImportRoster(context.get(), &response);
+  int written = 0;
+  for (; written < 400; ++written) {
+    v1::ImportRosterRequest request;
+    if (written == 0) request.set_parent(a1_.name());
+    for (int i = 0; i < 100; ++i) {
+      *request.add_rows() = Row("Someone", absl::StrCat("p", written, "-", i, "@x.org"));
+    }
+    if (!writer->Write(request)) break;
+  }
+  EXPECT_LT(written, 400);
+  writer->WritesDone();
+  EXPECT_THAT(writer->Finish(), HasCode(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_EQ(CountPeople(network_a_.name()), 1);
+}
+
+TEST_F(RosterImportTest, ImportsBeyondTheProcessBudgetForBufferedStreamsAreRefused) {
+  server::StreamMemoryBudget& budget = server::BufferedStreamBudget();
+  const size_t limit = budget.limit();
+  budget.set_limit(1000);  // a few rows' worth
+  std::vector<v1::RosterRow> rows;
+  for (int i = 0; i < 100; ++i) rows.push_back(Row("Someone", absl::StrCat("p", i, "@x.org")));
+  v1::ImportRosterResponse response;
+  const grpc::Status status = ImportRoster(admin_a_, a1_.name(), "", {rows}, &response);
+  budget.set_limit(limit);
+  EXPECT_THAT(status, HasCode(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(CountPeople(network_a_.name()), 0);
+  // The refused import gives back what it held once gRPC is done with the call.
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (budget.reserved() != 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(budget.reserved(), 0u);
+}
+
+TEST_F(RosterImportTest, RefusedRowsAreCountedAllAndReportedUpToALimit) {
+  std::vector<v1::RosterRow> rows(1500, Row("Bad Email", "not-an-email"));
+  rows.push_back(Row("Ana", "ana@x.org"));
+  v1::ImportRosterResponse response;
+  ASSERT_THAT(ImportRoster(admin_a_, a1_.name(), "", {rows}, &response), IsOk());
+  EXPECT_EQ(response.rows_received(), 1501);
+  EXPECT_EQ(response.rows_refused(), 1500);
+  EXPECT_EQ(response.errors_size(), 1000);
+  EXPECT_EQ(response.memberships_created(), 1);
 }
 
 TEST_F(RosterImportTest, ConvenerImportsIntoTheirCoalitionOnly) {

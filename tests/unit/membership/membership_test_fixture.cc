@@ -98,8 +98,9 @@ void MembershipServiceTest::SetUp() {
   platform_key_ = *key;
 
   cache_ = MakeCache();
-  service_ = std::make_unique<MembershipService>(
-      *db_, *cache_, clock_, std::make_unique<StoreAuthenticator>(*db_), "page-token-secret");
+  service_ = std::make_unique<MembershipService>(*db_, *cache_, clock_,
+                                                 std::make_unique<StoreAuthenticator>(*db_, clock_),
+                                                 "page-token-secret");
   server::ServerOptions options;
   options.listen = "127.0.0.1:0";
   auto server = server::GrpcServer::Start(options, {service_.get()});

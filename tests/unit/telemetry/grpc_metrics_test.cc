@@ -143,6 +143,27 @@ TEST_F(ServerMetricsInterceptorTest, CallerChosenServiceNamesCollapseIntoUnknown
   }
 }
 
+TEST_F(ServerMetricsInterceptorTest, CallerChosenMethodNamesOfAKnownServiceCollapseIntoUnknown) {
+  for (int i = 0; i < 50; ++i) {
+    testing::GenericCallResult result =
+        testing::GenericCall(channel_, absl::StrCat("/", kService, "/Scan", i), {""});
+    ASSERT_EQ(result.status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  }
+
+  EXPECT_EQ(CounterValue(*registry_, "grpc_server_handled_total",
+                         {{"grpc_service", "unknown"},
+                          {"grpc_method", "unknown"},
+                          {"grpc_code", "Unimplemented"}}),
+            50);
+  for (const auto& family : registry_->Collect()) {
+    for (const auto& metric : family.metric) {
+      for (const auto& label : metric.label) {
+        EXPECT_THAT(label.value, ::testing::Not(::testing::StartsWith("Scan")));
+      }
+    }
+  }
+}
+
 TEST(GrpcCodeNameTest, SpellsEveryCodeAsGoGrpcPrometheusDoes) {
   const std::vector<std::string> expected = {
       "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
