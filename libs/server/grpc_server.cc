@@ -1,9 +1,7 @@
 #include "libs/server/grpc_server.h"
 
 #include <chrono>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <utility>
 
 #include <grpc/grpc.h>
@@ -14,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/flag_file.h"
 #include "libs/server/call_context.h"
 #include "libs/telemetry/grpc_metrics.h"
 #include "libs/telemetry/log.h"
@@ -31,23 +30,6 @@ void InitServerPluginsOnce() {
   });
 }
 
-absl::StatusOr<std::string> ReadPem(absl::string_view flag, const std::string& path,
-                                    absl::string_view marker) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read \"", path, "\""));
-  }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  std::string pem = contents.str();
-  // gRPC would only say that the port could not be bound; name the file instead.
-  if (!absl::StrContains(pem, marker)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, ": \"", path, "\" holds no PEM ", marker));
-  }
-  return pem;
-}
-
 int Milliseconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
 
 }  // namespace
@@ -62,14 +44,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFi
         absl::StrCat("--", files.cert.empty() ? "tls_cert" : "tls_key",
                      ": --tls_cert and --tls_key go together (and --tls_client_ca needs both)"));
   }
-  absl::StatusOr<std::string> cert = ReadPem("tls_cert", files.cert, "CERTIFICATE-----");
+  absl::StatusOr<std::string> cert = ReadPemFlagFile("tls_cert", files.cert, "CERTIFICATE-----");
   if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadPem("tls_key", files.key, "PRIVATE KEY-----");
+  absl::StatusOr<std::string> key = ReadPemFlagFile("tls_key", files.key, "PRIVATE KEY-----");
   if (!key.ok()) return key.status();
 
   grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   if (!files.client_ca.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem("tls_client_ca", files.client_ca, "CERTIFICATE-----");
+    absl::StatusOr<std::string> ca =
+        ReadPemFlagFile("tls_client_ca", files.client_ca, "CERTIFICATE-----");
     if (!ca.ok()) return ca.status();
     options.pem_root_certs = *std::move(ca);
     options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "libs/core/flag_file.h"
 #include "libs/server/grpc_server.h"
 #include "libs/telemetry/log.h"
 #include "libs/telemetry/metrics_exposer.h"
@@ -115,6 +116,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(
   } else {
     absl::StatusOr<cache::RedisOptions> redis = cache::ParseRedisAddress(config.redis, "redis");
     if (!redis.ok()) return redis.status();
+    if (!config.redis_password_file.empty()) {
+      absl::StatusOr<std::string> password =
+          ReadSecretFlagFile("redis_password_file", config.redis_password_file);
+      if (!password.ok()) return password.status();
+      redis->password = *std::move(password);
+    }
     redis->key_prefix = absl::StrCat(spec.name, ":");
     redis->registry = registry;
     runtime->cache = cache::NewRedisCache(*redis);
