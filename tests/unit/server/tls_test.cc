@@ -1,8 +1,4 @@
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <grpcpp/create_channel.h>
@@ -14,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/server/grpc_server.h"
+#include "libs/testing/test_pki.h"
 #include "tests/unit/server/fake_membership.h"
 
 namespace coalition::server {
@@ -25,57 +22,17 @@ using ::coalition::membership::v1::Network;
 using ::coalition::testing::FakeMembership;
 using ::testing::HasSubstr;
 
-std::string ReadFile(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// A throwaway PKI, made with the openssl command at test time so that no key is checked in:
-// ca signs server (for localhost and 127.0.0.1) and client; rogue_ca signs rogue_client.
+// The throwaway PKI of libs/testing/test_pki.h: ca signs server (for localhost and 127.0.0.1)
+// and client; rogue_ca signs rogue_client.
 class TlsTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    char pattern[] = "/tmp/coalition_tls_XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = new std::filesystem::path(pattern);
-    const std::string d = dir_->string();
-    const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
-    const std::string script = absl::StrCat(
-        "set -e; cd ", d, "\n", "ca() { openssl req -x509 ", key,
-        " -keyout $1.key -out $1.pem -days 1 -subj /CN=$1",
-        " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign; }\n",
-        "leaf() { openssl req ", key, " -keyout $1.key -out $1.csr -subj /CN=$1;",
-        " printf '%s\\n' \"$3\" > $1.ext;",
-        " openssl x509 -req -in $1.csr -CA $2.pem -CAkey $2.key -CAcreateserial -days 1",
-        " -out $1.pem -extfile $1.ext; }\n", "ca ca; ca rogue_ca\n",
-        "leaf server ca 'subjectAltName=DNS:localhost,IP:127.0.0.1'\n",
-        "leaf client ca 'extendedKeyUsage=clientAuth'\n",
-        "leaf rogue_client rogue_ca 'extendedKeyUsage=clientAuth'\n");
-    const std::string command =
-        absl::StrCat("sh -c '", EscapeSingleQuotes(script), "' > ", d, "/openssl.log 2>&1");
-    ASSERT_EQ(std::system(command.c_str()), 0) << ReadFile(*dir_ / "openssl.log");
+  void SetUp() override {
+    absl::StatusOr<const testing::TestPki*> pki = testing::TestPki::Shared();
+    ASSERT_TRUE(pki.ok()) << pki.status();
+    pki_ = *pki;
   }
 
-  static void TearDownTestSuite() {
-    std::filesystem::remove_all(*dir_);
-    delete dir_;
-  }
-
-  static std::string EscapeSingleQuotes(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c == '\'') {
-        out += "'\\''";
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-
-  static std::string Path(const std::string& name) { return (*dir_ / name).string(); }
+  std::string Path(const std::string& name) const { return pki_->Path(name); }
 
   void StartServer(bool mutual) {
     ServerOptions options;
@@ -90,10 +47,10 @@ class TlsTest : public ::testing::Test {
   // A GetNetwork over TLS trusting `ca`, presenting `client` ("" for no certificate).
   grpc::Status CallAs(const std::string& client, const std::string& ca = "ca") {
     grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = ReadFile(Path(ca + ".pem"));
+    ssl.pem_root_certs = pki_->Read(ca + ".pem");
     if (!client.empty()) {
-      ssl.pem_cert_chain = ReadFile(Path(client + ".pem"));
-      ssl.pem_private_key = ReadFile(Path(client + ".key"));
+      ssl.pem_cert_chain = pki_->Read(client + ".pem");
+      ssl.pem_private_key = pki_->Read(client + ".key");
     }
     grpc::ChannelArguments args;
     args.SetSslTargetNameOverride("localhost");
@@ -108,12 +65,10 @@ class TlsTest : public ::testing::Test {
     return stub->GetNetwork(&context, request, &response);
   }
 
-  static std::filesystem::path* dir_;
+  const testing::TestPki* pki_ = nullptr;
   FakeMembership service_;
   std::unique_ptr<GrpcServer> server_;
 };
-
-std::filesystem::path* TlsTest::dir_ = nullptr;
 
 TEST_F(TlsTest, ClientTrustingTheCaConnectsOverTls) {
   StartServer(/*mutual=*/false);
