@@ -97,6 +97,11 @@ std::vector<FlagSpec> FlagsOf(const ServiceSpec& spec) {
       {"metrics_listen", spec.default_metrics_listen,
        "Prometheus /metrics address, HOST:PORT, or \"off\".", false,
        [](absl::string_view v) { return v == "off" ? absl::OkStatus() : ValidateHostPort(v); }},
+      {"health_listen", "off",
+       "Plaintext address, HOST:PORT, serving grpc.health.v1 only (for Kubernetes gRPC probes, "
+       "which cannot speak TLS, while --listen serves TLS), or \"off\".",
+       false,
+       [](absl::string_view v) { return v == "off" ? absl::OkStatus() : ValidateHostPort(v); }},
       {"store", absl::StrCat("sqlite:./data/", spec.name, ".db"),
        "The service's database: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB.", false,
        ValidateStore},
@@ -187,6 +192,7 @@ absl::StatusOr<Config> ParseConfig(const ServiceSpec& spec, const std::vector<st
 
   config.listen = values["listen"];
   config.metrics_listen = values["metrics_listen"];
+  config.health_listen = values["health_listen"];
   config.store = values["store"];
   config.redis = values["redis"];
   config.redis_password_file = values["redis_password_file"];

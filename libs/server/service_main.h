@@ -73,6 +73,7 @@ class ShutdownRequest {
 struct ServingInfo {
   int port = 0;
   int metrics_port = 0;  // 0 when --metrics_listen=off
+  int health_port = 0;   // 0 when --health_listen=off
 };
 
 // Opens the runtime, builds the services, serves /metrics and gRPC, then, once `shutdown` is

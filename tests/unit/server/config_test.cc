@@ -183,6 +183,15 @@ TEST(ConfigTest, TlsFlagsTogetherAreAccepted) {
   EXPECT_EQ(config->tls_client_ca, "ca.pem");
 }
 
+TEST(ConfigTest, HealthListenIsOffUnlessGivenAnAddress) {
+  EXPECT_EQ(Parse({})->health_listen, "off");
+  EXPECT_EQ(Parse({}, {{"COALITION_HEALTH_LISTEN", "0.0.0.0:8081"}})->health_listen,
+            "0.0.0.0:8081");
+  absl::StatusOr<Config> config = Parse({"--health_listen=8081"});
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config.status().message(), HasSubstr("--health_listen"));
+}
+
 TEST(ConfigTest, RedisPasswordFileIsReadFromItsFlagOrVariable) {
   absl::StatusOr<Config> config =
       Parse({"--redis=redis:6379"}, {{"COALITION_REDIS_PASSWORD_FILE", "/run/secrets/redis"}});

@@ -183,6 +183,30 @@ TEST(ServeTest, BusyListenAddressIsAStartupFailureNamingTheFlag) {
   EXPECT_THAT(second.status().message(), HasSubstr("--listen"));
 }
 
+TEST(ServeTest, HealthListenServesHealthOnAPortOfItsOwn) {
+  Config config = InMemoryConfig();
+  config.health_listen = "127.0.0.1:0";
+  ServingThread serving(config, FakeFactory());
+  ASSERT_TRUE(serving.WaitUntilServing()) << serving.status();
+  ASSERT_GT(serving.info().health_port, 0);
+  EXPECT_NE(serving.info().health_port, serving.info().port);
+
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", serving.info().health_port),
+                                     grpc::InsecureChannelCredentials());
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(kMembershipService);
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(grpc::health::v1::Health::NewStub(channel)->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  Config busy = InMemoryConfig();
+  busy.health_listen = absl::StrCat("127.0.0.1:", serving.info().health_port);
+  ServingThread second(busy, FakeFactory());
+  EXPECT_FALSE(second.WaitUntilServing());
+  EXPECT_THAT(std::string(second.status().message()), ::testing::StartsWith("--health_listen"));
+}
+
 TEST(ServeTest, CreatesTheDirectoryOfASqliteStore) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / absl::StrCat("coalition_serve_", getpid());

@@ -1,5 +1,7 @@
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
@@ -8,18 +10,25 @@
 #include "absl/strings/str_cat.h"
 #include "coalition/membership/v1/membership_service.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "libs/server/grpc_server.h"
 #include "libs/testing/test_pki.h"
 #include "tests/unit/server/fake_membership.h"
+#include "tests/unit/telemetry/generic_call.h"
 
 namespace coalition::server {
 namespace {
 
+using ::coalition::membership::v1::CreateNetworkRequest;
 using ::coalition::membership::v1::GetNetworkRequest;
 using ::coalition::membership::v1::MembershipService;
 using ::coalition::membership::v1::Network;
 using ::coalition::testing::FakeMembership;
+using ::coalition::testing::kMembershipService;
+using ::grpc::health::v1::Health;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
 // The throwaway PKI of libs/testing/test_pki.h: ca signs server (for localhost and 127.0.0.1)
@@ -34,14 +43,38 @@ class TlsTest : public ::testing::Test {
 
   std::string Path(const std::string& name) const { return pki_->Path(name); }
 
-  void StartServer(bool mutual) {
+  void StartServer(bool mutual, const std::string& health_listen = "") {
     ServerOptions options;
     options.tls.cert = Path("server.pem");
     options.tls.key = Path("server.key");
     if (mutual) options.tls.client_ca = Path("ca.pem");
+    options.health_listen = health_listen;
+    options.services = {kMembershipService};
     absl::StatusOr<std::unique_ptr<GrpcServer>> server = GrpcServer::Start(options, {&service_});
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
+  }
+
+  // A plaintext channel to the health-only port.
+  std::shared_ptr<grpc::Channel> HealthPortChannel() const {
+    return grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->health_port()),
+                               grpc::InsecureChannelCredentials());
+  }
+
+  // A CreateNetwork over TLS that works for `work` on the server (FakeMembership).
+  std::thread SlowCallOverTls(absl::Duration work, grpc::Status* status) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = pki_->Read("ca.pem");
+    auto channel =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::SslCredentials(ssl));
+    return std::thread([channel, work, status] {
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      CreateNetworkRequest request;
+      request.mutable_network()->set_display_name(absl::FormatDuration(work));
+      Network response;
+      *status = MembershipService::NewStub(channel)->CreateNetwork(&context, request, &response);
+    });
   }
 
   // A GetNetwork over TLS trusting `ca`, presenting `client` ("" for no certificate).
@@ -108,6 +141,91 @@ TEST_F(TlsTest, MutualTlsAcceptsClientWithCertificateFromTheCa) {
   StartServer(/*mutual=*/true);
   grpc::Status status = CallAs("client");
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+HealthCheckResponse::ServingStatus CheckHealth(const std::shared_ptr<grpc::Channel>& channel,
+                                               const std::string& service, grpc::Status* status) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  HealthCheckRequest request;
+  request.set_service(service);
+  HealthCheckResponse response;
+  *status = Health::NewStub(channel)->Check(&context, request, &response);
+  return response.status();
+}
+
+TEST_F(TlsTest, HealthPortAnswersServingInPlaintextWhileTheMainPortServesTls) {
+  StartServer(/*mutual=*/true, "127.0.0.1:0");
+  ASSERT_GT(server_->health_port(), 0);
+  ASSERT_NE(server_->health_port(), server_->port());
+  for (const std::string service : {"", kMembershipService}) {
+    grpc::Status status;
+    EXPECT_EQ(CheckHealth(HealthPortChannel(), service, &status), HealthCheckResponse::SERVING)
+        << service;
+    EXPECT_TRUE(status.ok()) << service << ": " << status.error_message();
+  }
+  // The main port still speaks TLS only.
+  grpc::Status plaintext_on_main;
+  CheckHealth(grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                  grpc::InsecureChannelCredentials()),
+              "", &plaintext_on_main);
+  EXPECT_EQ(plaintext_on_main.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(TlsTest, HealthPortServesNothingButHealth) {
+  StartServer(/*mutual=*/false, "127.0.0.1:0");
+  auto channel = HealthPortChannel();
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  GetNetworkRequest request;
+  request.set_name("networks/tls");
+  Network response;
+  EXPECT_EQ(
+      MembershipService::NewStub(channel)->GetNetwork(&context, request, &response).error_code(),
+      grpc::StatusCode::UNIMPLEMENTED);
+  const testing::GenericCallResult reflection = testing::GenericCall(
+      channel, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+      {std::string("\x3a\x01*", 3)});
+  EXPECT_EQ(reflection.status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(TlsTest, HealthPortTurnsNotServingWhenTheDrainStartsAndClosesAfterIt) {
+  StartServer(/*mutual=*/false, "127.0.0.1:0");
+  auto channel = HealthPortChannel();
+  grpc::ClientContext watch_context;
+  HealthCheckRequest request;
+  request.set_service(kMembershipService);
+  auto watch = Health::NewStub(channel)->Watch(&watch_context, request);
+  HealthCheckResponse update;
+  ASSERT_TRUE(watch->Read(&update));
+  ASSERT_EQ(update.status(), HealthCheckResponse::SERVING);
+
+  // A call in flight on the TLS port keeps the server draining while the probe looks.
+  grpc::Status slow_status;
+  std::thread slow = SlowCallOverTls(absl::Seconds(1), &slow_status);
+  service_.create_entered().WaitForNotification();
+  std::thread shutdown([this] { server_->Shutdown(absl::Seconds(10)); });
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthCheckResponse::NOT_SERVING);
+  grpc::Status check;
+  EXPECT_EQ(CheckHealth(channel, "", &check), HealthCheckResponse::NOT_SERVING);
+  EXPECT_TRUE(check.ok()) << check.error_message();
+  watch_context.TryCancel();
+  watch->Finish();
+  slow.join();
+  shutdown.join();
+  EXPECT_TRUE(slow_status.ok()) << slow_status.error_message();
+  CheckHealth(channel, "", &check);
+  EXPECT_EQ(check.error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(TlsTest, BusyHealthAddressIsUnavailableNamingItsFlag) {
+  StartServer(/*mutual=*/false, "127.0.0.1:0");
+  ServerOptions options;
+  options.health_listen = absl::StrCat("127.0.0.1:", server_->health_port());
+  absl::StatusOr<std::unique_ptr<GrpcServer>> second = GrpcServer::Start(options, {&service_});
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(second.status().message(), HasSubstr("--health_listen"));
 }
 
 TEST_F(TlsTest, UnreadableOrWrongFilesNameTheFlag) {
