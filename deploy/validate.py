@@ -254,6 +254,33 @@ def dockerfile_stages():
     return stages
 
 
+def dockerfile_env(lines):
+    """The ENV variables a stage sets (KEY=VALUE form, continuation lines joined)."""
+    text = "\n".join(lines).replace("\\\n", " ")
+    env = {}
+    for m in re.finditer(r"^ENV\s+(.*)$", text, re.M):
+        for pair in m.group(1).split():
+            key, _, value = pair.partition("=")
+            env[key] = value
+    return env
+
+
+# A flag on the command line wins over its environment variable, so an address pinned in an
+# ENTRYPOINT or CMD could not be changed by COALITION_LISTEN in compose or Kubernetes.
+PINNED_FLAGS = ("--listen", "--metrics_listen", "--health_listen")
+
+
+@check("Dockerfile: no ENTRYPOINT or CMD pins an address flag (the environment must win)")
+def _():
+    for stage, lines in dockerfile_stages().items():
+        for line in lines:
+            m = re.match(r"(ENTRYPOINT|CMD)\s+(.*)$", line)
+            if not m:
+                continue
+            pinned = [f for f in PINNED_FLAGS if re.search(rf"{f}(=|\s|\"|$)", m.group(2))]
+            assert not pinned, f"{stage}: {m.group(1)} carries {pinned}: use ENV COALITION_..."
+
+
 @check("Dockerfile: a target per service with its ports, build target and non-root user")
 def _():
     stages = dockerfile_stages()
@@ -265,9 +292,11 @@ def _():
         assert f"EXPOSE {port} {mport}" in body, f"{s}: EXPOSE"
         ep = re.search(r"^ENTRYPOINT (\[.*\])$", body, re.M)
         assert ep, f"{s}: no exec-form ENTRYPOINT"
-        assert json.loads(ep.group(1)) == [f"/usr/local/bin/{s}-server",
-                                           f"--listen=0.0.0.0:{port}",
-                                           f"--metrics_listen=0.0.0.0:{mport}"], f"{s}: ENTRYPOINT"
+        assert json.loads(ep.group(1)) == [f"/usr/local/bin/{s}-server"], f"{s}: ENTRYPOINT"
+        env = dockerfile_env(stages[s])
+        assert env.get("COALITION_LISTEN") == f"0.0.0.0:{port}", f"{s}: ENV COALITION_LISTEN"
+        assert env.get("COALITION_METRICS_LISTEN") == f"0.0.0.0:{mport}", \
+            f"{s}: ENV COALITION_METRICS_LISTEN"
         assert f"--from=build-{s} " in body, f"{s}: copies from the wrong build stage"
         assert f"ninja -C build {s}-server" in "\n".join(stages[f"build-{s}"]), f"{s}: ninja target"
     assert "cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release" in "\n".join(

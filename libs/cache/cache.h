@@ -43,6 +43,10 @@ class Cache {
 struct RedisOptions {
   std::string host = "127.0.0.1";
   int port = 6379;
+  // Sent as AUTH on every new connection when set. A refused password (or a Redis that wants
+  // one when none is set) counts as Redis failing: the cache fails open and logs it, without
+  // the password.
+  std::string password;
   absl::Duration connect_timeout = absl::Milliseconds(100);
   absl::Duration command_timeout = absl::Milliseconds(50);
   // After a failure, Redis is skipped for this long before it is tried again.

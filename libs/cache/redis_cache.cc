@@ -14,13 +14,16 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/random/random.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "libs/cache/cache.h"
 #include "libs/cache/jitter.h"
 #include "libs/cache/single_flight.h"
 #include "libs/core/clock.h"
+#include "libs/telemetry/log.h"
 #include "prometheus/counter.h"
 #include "prometheus/histogram.h"
 #include "prometheus/registry.h"
@@ -85,6 +88,14 @@ std::string GlobEscape(absl::string_view text) {
     escaped.push_back(c);
   }
   return escaped;
+}
+
+// Redis's answer when it refuses the connection's credentials: NOAUTH (a password is required
+// and none was sent) or WRONGPASS.
+bool IsAuthRefusal(const redisReply& reply) {
+  if (reply.type != REDIS_REPLY_ERROR) return false;
+  const absl::string_view text(reply.str, reply.len);
+  return absl::StartsWith(text, "NOAUTH") || absl::StartsWith(text, "WRONGPASS");
 }
 
 std::string Milliseconds(absl::Duration d) {
@@ -160,8 +171,15 @@ class RedisCache final : public Cache {
   // frees the connection and opens the circuit; error replies are returned as replies.
   absl::StatusOr<std::vector<Reply>> Run(const std::vector<Command>& commands)
       ABSL_LOCKS_EXCLUDED(mu_);
+  // A new connection, authenticated when options_.password is set. UNAVAILABLE when Redis
+  // cannot be reached, UNAUTHENTICATED when it refuses the password; the caller records the
+  // failure.
+  absl::StatusOr<redisContext*> Connect();
   void RecordSuccess() ABSL_LOCKS_EXCLUDED(mu_);
   void RecordFailure() ABSL_LOCKS_EXCLUDED(mu_);
+  // Logs, once until Redis next answers, that it refused the cache's credentials. `reply` is
+  // Redis's error; the password is never written.
+  void ReportAuthRefusal(absl::string_view reply) ABSL_LOCKS_EXCLUDED(mu_);
 
   Command TombstoneCommand(const std::string& key) const {
     return {"SET", key, std::string(kTombstone), "PX", Milliseconds(options_.tombstone_ttl)};
@@ -182,6 +200,7 @@ class RedisCache final : public Cache {
   absl::Mutex mu_;
   std::vector<redisContext*> idle_ ABSL_GUARDED_BY(mu_);
   bool failing_ ABSL_GUARDED_BY(mu_) = false;
+  bool auth_refusal_logged_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time skip_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   // Keys whose tombstone is owed, each with the generation of its latest deferral, so that a
   // tombstone written earlier does not clear a deferral that came after it.
@@ -266,6 +285,7 @@ bool RedisCache::MustBypass(const std::string& key) {
 void RedisCache::RecordSuccess() {
   absl::MutexLock lock(&mu_);
   failing_ = false;
+  auth_refusal_logged_ = false;
   skip_until_ = absl::InfinitePast();
 }
 
@@ -282,6 +302,54 @@ void RedisCache::RecordFailure() {
   for (redisContext* context : idle) redisFree(context);
 }
 
+void RedisCache::ReportAuthRefusal(absl::string_view reply) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auth_refusal_logged_) return;
+    auth_refusal_logged_ = true;
+  }
+  // Redis does not echo the password today; the redaction keeps it so if one ever does.
+  const std::string redacted =
+      options_.password.empty() ? std::string(reply)
+                                : absl::StrReplaceAll(reply, {{options_.password, "<redacted>"}});
+  telemetry::LogWarn(
+      "redis refused the cache's credentials; reads go to the store until it accepts them",
+      {{"redis", absl::StrCat(options_.host, ":", options_.port)},
+       {"password_set", !options_.password.empty()},
+       {"reply", redacted}});
+}
+
+absl::StatusOr<redisContext*> RedisCache::Connect() {
+  redisContext* context = redisConnectWithTimeout(options_.host.c_str(), options_.port,
+                                                  absl::ToTimeval(options_.connect_timeout));
+  if (context == nullptr || context->err != 0 ||
+      redisSetTimeout(context, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
+    const std::string why = context != nullptr ? context->errstr : "cannot allocate a context";
+    if (context != nullptr) redisFree(context);
+    return absl::UnavailableError(
+        absl::StrCat("redis connect to ", options_.host, ":", options_.port, ": ", why));
+  }
+  if (options_.password.empty()) return context;
+  Reply reply;
+  {
+    ScopedSigpipeBlock no_sigpipe;
+    reply.reset(static_cast<redisReply*>(
+        redisCommand(context, "AUTH %b", options_.password.data(), options_.password.size())));
+  }
+  if (reply == nullptr) {
+    const std::string why = context->err != 0 ? context->errstr : "no reply";
+    redisFree(context);
+    return absl::UnavailableError(absl::StrCat("redis AUTH: ", why));
+  }
+  if (reply->type == REDIS_REPLY_ERROR) {
+    const std::string refusal(reply->str, reply->len);
+    redisFree(context);
+    ReportAuthRefusal(refusal);
+    return absl::UnauthenticatedError("redis refused the password");
+  }
+  return context;
+}
+
 absl::StatusOr<std::vector<Reply>> RedisCache::Run(const std::vector<Command>& commands) {
   redisContext* context = nullptr;
   {
@@ -292,16 +360,12 @@ absl::StatusOr<std::vector<Reply>> RedisCache::Run(const std::vector<Command>& c
     }
   }
   if (context == nullptr) {
-    context = redisConnectWithTimeout(options_.host.c_str(), options_.port,
-                                      absl::ToTimeval(options_.connect_timeout));
-    if (context == nullptr || context->err != 0 ||
-        redisSetTimeout(context, absl::ToTimeval(options_.command_timeout)) != REDIS_OK) {
-      const std::string why = context != nullptr ? context->errstr : "cannot allocate a context";
-      if (context != nullptr) redisFree(context);
+    absl::StatusOr<redisContext*> connected = Connect();
+    if (!connected.ok()) {
       RecordFailure();
-      return absl::UnavailableError(
-          absl::StrCat("redis connect to ", options_.host, ":", options_.port, ": ", why));
+      return connected.status();
     }
+    context = *connected;
   }
 
   std::vector<Reply> replies;
@@ -335,6 +399,16 @@ absl::StatusOr<std::vector<Reply>> RedisCache::Run(const std::vector<Command>& c
     }
   }
   metrics_.redis_seconds->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  // A Redis that wants a password the cache was not given answers every command NOAUTH: that is
+  // Redis failing, not a reply, so the circuit opens instead of paying a round trip per read.
+  for (const Reply& reply : replies) {
+    if (IsAuthRefusal(*reply)) {
+      ReportAuthRefusal(absl::string_view(reply->str, reply->len));
+      redisFree(context);
+      RecordFailure();
+      return absl::UnauthenticatedError("redis refused the cache's credentials");
+    }
+  }
   if (!ok) {
     const std::string why = context->err != 0 ? context->errstr : "no reply";
     redisFree(context);

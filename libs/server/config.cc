@@ -97,11 +97,20 @@ std::vector<FlagSpec> FlagsOf(const ServiceSpec& spec) {
       {"metrics_listen", spec.default_metrics_listen,
        "Prometheus /metrics address, HOST:PORT, or \"off\".", false,
        [](absl::string_view v) { return v == "off" ? absl::OkStatus() : ValidateHostPort(v); }},
+      {"health_listen", "off",
+       "Plaintext address, HOST:PORT, serving grpc.health.v1 only (for Kubernetes gRPC probes, "
+       "which cannot speak TLS, while --listen serves TLS), or \"off\".",
+       false,
+       [](absl::string_view v) { return v == "off" ? absl::OkStatus() : ValidateHostPort(v); }},
       {"store", absl::StrCat("sqlite:./data/", spec.name, ".db"),
        "The service's database: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB.", false,
        ValidateStore},
       {"redis", "", "Redis cache, HOST:PORT; empty runs without a cache.", false,
        [](absl::string_view v) { return v.empty() ? absl::OkStatus() : ValidateHostPort(v); }},
+      {"redis_password_file", "",
+       "File holding the Redis password (sent as AUTH; a trailing newline is ignored). Empty: "
+       "no AUTH.",
+       false, nullptr},
       {"tls_cert", "", "Server certificate chain (PEM file); with --tls_key, serves TLS.", false,
        nullptr},
       {"tls_key", "", "Private key of --tls_cert (PEM file).", false, nullptr},
@@ -183,8 +192,10 @@ absl::StatusOr<Config> ParseConfig(const ServiceSpec& spec, const std::vector<st
 
   config.listen = values["listen"];
   config.metrics_listen = values["metrics_listen"];
+  config.health_listen = values["health_listen"];
   config.store = values["store"];
   config.redis = values["redis"];
+  config.redis_password_file = values["redis_password_file"];
   config.tls_cert = values["tls_cert"];
   config.tls_key = values["tls_key"];
   config.tls_client_ca = values["tls_client_ca"];
@@ -197,6 +208,9 @@ absl::StatusOr<Config> ParseConfig(const ServiceSpec& spec, const std::vector<st
   if (config.tls_cert.empty() != config.tls_key.empty()) {
     return FlagError(config.tls_cert.empty() ? "tls_cert" : "tls_key",
                      "--tls_cert and --tls_key go together: give both or neither");
+  }
+  if (!config.redis_password_file.empty() && config.redis.empty()) {
+    return FlagError("redis_password_file", "a Redis password needs --redis as well");
   }
   if (!config.tls_client_ca.empty() && config.tls_cert.empty()) {
     return FlagError("tls_client_ca", "mutual TLS needs --tls_cert and --tls_key as well");

@@ -41,9 +41,11 @@ struct ServiceSpec {
 
 struct Config {
   std::string listen;
-  std::string metrics_listen;  // "off" serves no /metrics
-  std::string store;           // "sqlite:PATH" or "postgres://..."
-  std::string redis;           // "" means no cache
+  std::string metrics_listen;       // "off" serves no /metrics
+  std::string health_listen;        // "off" (default): no plaintext health-only port
+  std::string store;                // "sqlite:PATH" or "postgres://..."
+  std::string redis;                // "" means no cache
+  std::string redis_password_file;  // its first line is sent as AUTH; "" sends none
   std::string tls_cert;
   std::string tls_key;
   std::string tls_client_ca;  // set means mutual TLS: clients must present a certificate

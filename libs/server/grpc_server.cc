@@ -1,19 +1,22 @@
 #include "libs/server/grpc_server.h"
 
 #include <chrono>
-#include <fstream>
+#include <memory>
 #include <mutex>
-#include <sstream>
 #include <utility>
+#include <vector>
 
 #include <grpc/grpc.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/server_builder.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "libs/core/flag_file.h"
 #include "libs/server/call_context.h"
 #include "libs/telemetry/grpc_metrics.h"
 #include "libs/telemetry/log.h"
@@ -31,24 +34,51 @@ void InitServerPluginsOnce() {
   });
 }
 
-absl::StatusOr<std::string> ReadPem(absl::string_view flag, const std::string& path,
-                                    absl::string_view marker) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat("--", flag, ": cannot read \"", path, "\""));
-  }
-  std::stringstream contents;
-  contents << in.rdbuf();
-  std::string pem = contents.str();
-  // gRPC would only say that the port could not be bound; name the file instead.
-  if (!absl::StrContains(pem, marker)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", flag, ": \"", path, "\" holds no PEM ", marker));
-  }
-  return pem;
-}
-
 int Milliseconds(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+
+// The plugins (reflection) are process-wide and join every builder; the health-only server
+// must offer nothing but health, so its builder drops them.
+class WithoutPlugins final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->clear();
+  }
+};
+
+}  // namespace
+
+// Answers every method the health-only server does not register UNIMPLEMENTED. Without a
+// service of its own the builder would also have no completion queue to serve the default
+// health service from.
+class GrpcServer::HealthOnly final : public grpc::CallbackGenericService {
+ public:
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
+    class Refusal final : public grpc::ServerGenericBidiReactor {
+     public:
+      Refusal() {
+        Finish(
+            grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this port serves grpc.health.v1 only"));
+      }
+      void OnDone() override { delete this; }
+    };
+    return new Refusal;
+  }
+};
+
+namespace {
+
+// A plaintext server with the default health service and `refusal` alone. Null, with *port 0,
+// when `listen` cannot be bound.
+std::unique_ptr<grpc::Server> StartHealthServer(const std::string& listen,
+                                                grpc::CallbackGenericService* refusal, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), port);
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetOption(std::make_unique<WithoutPlugins>());
+  builder.RegisterCallbackGenericService(refusal);
+  return builder.BuildAndStart();
+}
 
 }  // namespace
 
@@ -62,14 +92,15 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFi
         absl::StrCat("--", files.cert.empty() ? "tls_cert" : "tls_key",
                      ": --tls_cert and --tls_key go together (and --tls_client_ca needs both)"));
   }
-  absl::StatusOr<std::string> cert = ReadPem("tls_cert", files.cert, "CERTIFICATE-----");
+  absl::StatusOr<std::string> cert = ReadPemFlagFile("tls_cert", files.cert, "CERTIFICATE-----");
   if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadPem("tls_key", files.key, "PRIVATE KEY-----");
+  absl::StatusOr<std::string> key = ReadPemFlagFile("tls_key", files.key, "PRIVATE KEY-----");
   if (!key.ok()) return key.status();
 
   grpc::SslServerCredentialsOptions options(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   if (!files.client_ca.empty()) {
-    absl::StatusOr<std::string> ca = ReadPem("tls_client_ca", files.client_ca, "CERTIFICATE-----");
+    absl::StatusOr<std::string> ca =
+        ReadPemFlagFile("tls_client_ca", files.client_ca, "CERTIFICATE-----");
     if (!ca.ok()) return ca.status();
     options.pem_root_certs = *std::move(ca);
     options.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
@@ -120,17 +151,46 @@ absl::StatusOr<std::unique_ptr<GrpcServer>> GrpcServer::Start(
     return absl::UnavailableError(
         absl::StrCat("cannot serve gRPC on ", options.listen, " (address in use or not local?)"));
   }
-  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
-  if (health != nullptr) {
-    health->SetServingStatus("", true);
-    for (const std::string& name : options.services) health->SetServingStatus(name, true);
+  std::unique_ptr<HealthOnly> health_only;
+  std::unique_ptr<grpc::Server> health_server;
+  int health_port = 0;
+  if (!options.health_listen.empty()) {
+    health_only = std::make_unique<HealthOnly>();
+    health_server = StartHealthServer(options.health_listen, health_only.get(), &health_port);
+    if (health_server == nullptr || health_port == 0) {
+      server->Shutdown(std::chrono::system_clock::now());
+      return absl::UnavailableError(absl::StrCat("--health_listen: cannot serve health on ",
+                                                 options.health_listen,
+                                                 " (address in use or not local?)"));
+    }
   }
-  return std::unique_ptr<GrpcServer>(new GrpcServer(std::move(server), port, options.services));
+  auto started = std::unique_ptr<GrpcServer>(
+      new GrpcServer(std::move(server), port, std::move(health_only), std::move(health_server),
+                     health_port, options.services));
+  started->SetServing(true);
+  return started;
 }
 
 GrpcServer::GrpcServer(std::unique_ptr<grpc::Server> server, int port,
+                       std::unique_ptr<HealthOnly> health_only,
+                       std::unique_ptr<grpc::Server> health_server, int health_port,
                        std::vector<std::string> services)
-    : server_(std::move(server)), port_(port), services_(std::move(services)) {}
+    : server_(std::move(server)),
+      port_(port),
+      health_only_(std::move(health_only)),
+      health_server_(std::move(health_server)),
+      health_port_(health_port),
+      services_(std::move(services)) {}
+
+void GrpcServer::SetServing(bool serving) {
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    grpc::HealthCheckServiceInterface* health =
+        server != nullptr ? server->GetHealthCheckService() : nullptr;
+    if (health == nullptr) continue;
+    health->SetServingStatus("", serving);
+    for (const std::string& name : services_) health->SetServingStatus(name, serving);
+  }
+}
 
 GrpcServer::~GrpcServer() { Shutdown(absl::ZeroDuration()); }
 
@@ -139,16 +199,18 @@ void GrpcServer::Shutdown(absl::Duration drain_timeout) {
   if (shut_down_) return;
   shut_down_ = true;
   // Health first, so a client watching it (or a load balancer) moves away while calls drain.
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health != nullptr) {
-    health->SetServingStatus("", false);
-    for (const std::string& name : services_) health->SetServingStatus(name, false);
-  }
+  SetServing(false);
   telemetry::LogInfo("draining", {{"port", port_}, {"drain_timeout", drain_timeout}});
   const auto start = std::chrono::steady_clock::now();
   server_->Shutdown(std::chrono::system_clock::now() +
                     std::chrono::milliseconds(absl::ToInt64Milliseconds(drain_timeout)));
   server_->Wait();
+  // Probes saw NOT_SERVING throughout the drain; now the health-only port goes too, ending its
+  // Watch streams at once.
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+  }
   const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
   telemetry::LogInfo("stopped", {{"port", port_}, {"drain_ms", took.count()}});
 }

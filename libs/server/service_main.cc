@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
+#include "libs/core/flag_file.h"
 #include "libs/server/grpc_server.h"
 #include "libs/telemetry/log.h"
 #include "libs/telemetry/metrics_exposer.h"
@@ -115,6 +116,12 @@ absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(
   } else {
     absl::StatusOr<cache::RedisOptions> redis = cache::ParseRedisAddress(config.redis, "redis");
     if (!redis.ok()) return redis.status();
+    if (!config.redis_password_file.empty()) {
+      absl::StatusOr<std::string> password =
+          ReadSecretFlagFile("redis_password_file", config.redis_password_file);
+      if (!password.ok()) return password.status();
+      redis->password = *std::move(password);
+    }
     redis->key_prefix = absl::StrCat(spec.name, ":");
     redis->registry = registry;
     runtime->cache = cache::NewRedisCache(*redis);
@@ -171,20 +178,25 @@ absl::Status Serve(const ServiceSpec& spec, const Config& config, const ServiceF
   ServerOptions options;
   options.listen = config.listen;
   options.tls = {config.tls_cert, config.tls_key, config.tls_client_ca};
+  if (config.health_listen != "off") options.health_listen = config.health_listen;
   options.max_message_bytes = config.max_message_bytes;
   options.max_concurrent_streams = config.max_concurrent_streams;
   options.services = spec.grpc_services;
   options.registry = registry;
   absl::StatusOr<std::unique_ptr<GrpcServer>> server = GrpcServer::Start(options, service_pointers);
   if (!server.ok()) {
+    // Errors about the TLS files or the health port name their flag already.
+    if (absl::StartsWith(server.status().message(), "--")) return server.status();
     return absl::Status(server.status().code(),
                         absl::StrCat("--listen: ", server.status().message()));
   }
   info.port = (*server)->port();
+  info.health_port = (*server)->health_port();
 
   telemetry::LogInfo("serving", {{"listen", config.listen},
                                  {"port", info.port},
                                  {"metrics_port", info.metrics_port},
+                                 {"health_port", info.health_port},
                                  {"tls", TlsMode(config)},
                                  {"store", (*runtime)->database->backend()},
                                  {"cache", config.redis.empty() ? "none" : "redis"}});

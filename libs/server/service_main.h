@@ -44,7 +44,9 @@ struct Runtime {
 };
 
 // Opens the store (creating the directory of a sqlite file) and the cache, both reporting to
-// `registry`. The cache's keys are prefixed with "<service>:".
+// `registry`. The cache's keys are prefixed with "<service>:"; its password, when
+// --redis_password_file names one, is read here (INVALID_ARGUMENT naming the flag if it cannot
+// be).
 absl::StatusOr<std::unique_ptr<Runtime>> OpenRuntime(
     const ServiceSpec& spec, const Config& config,
     const std::shared_ptr<prometheus::Registry>& registry, Clock* clock = SystemClock::Get());
@@ -71,6 +73,7 @@ class ShutdownRequest {
 struct ServingInfo {
   int port = 0;
   int metrics_port = 0;  // 0 when --metrics_listen=off
+  int health_port = 0;   // 0 when --health_listen=off
 };
 
 // Opens the runtime, builds the services, serves /metrics and gRPC, then, once `shutdown` is

@@ -29,13 +29,16 @@ constexpr absl::Duration kReadyTimeout = absl::Seconds(10);
 constexpr absl::Duration kStopTimeout = absl::Seconds(5);
 constexpr int kPortAttempts = 5;
 
-bool AnswersPing(int port) {
+bool AnswersPing(int port, const std::string& password) {
   redisContext* context =
       redisConnectWithTimeout("127.0.0.1", port, absl::ToTimeval(absl::Milliseconds(200)));
   if (context == nullptr) return false;
   bool pong = false;
   if (context->err == 0 &&
       redisSetTimeout(context, absl::ToTimeval(absl::Milliseconds(200))) == REDIS_OK) {
+    if (!password.empty()) {
+      freeReplyObject(redisCommand(context, "AUTH %b", password.data(), password.size()));
+    }
     auto* reply = static_cast<redisReply*>(redisCommand(context, "PING"));
     if (reply != nullptr) {
       pong =
@@ -49,7 +52,7 @@ bool AnswersPing(int port) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const std::string& password) {
   const char* override_binary = getenv("COALITION_REDIS_SERVER");
   std::string binary =
       override_binary != nullptr && *override_binary != '\0' ? override_binary : kDefaultBinary;
@@ -66,7 +69,7 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start() {
     if (!dir.ok()) return dir.status();
     const int port = PickFreePort();
     if (port < 0) return absl::UnavailableError("no free loopback port");
-    std::unique_ptr<RedisServer> server(new RedisServer(binary, *std::move(dir), port));
+    std::unique_ptr<RedisServer> server(new RedisServer(binary, *std::move(dir), port, password));
     last_error = server->Spawn();
     if (last_error.ok()) last_error = server->WaitUntilReady();
     if (last_error.ok()) return server;
@@ -88,6 +91,10 @@ absl::Status RedisServer::Spawn() {
                                    "--save", "",       "--appendonly", "no",     "--daemonize",
                                    "no",     "--dir",  dir_.path()};
   std::vector<char*> argv;
+  if (!password_.empty()) {
+    args.push_back("--requirepass");
+    args.push_back(password_);
+  }
   argv.reserve(args.size() + 1);
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);
@@ -119,7 +126,7 @@ absl::Status RedisServer::WaitUntilReady() {
       return absl::UnavailableError(
           absl::StrCat("redis-server on port ", port_, " exited at start: ", LogTail()));
     }
-    if (AnswersPing(port_)) return absl::OkStatus();
+    if (AnswersPing(port_, password_)) return absl::OkStatus();
     absl::SleepFor(absl::Milliseconds(10));
   }
   return absl::DeadlineExceededError(

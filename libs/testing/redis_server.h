@@ -22,7 +22,8 @@ class RedisServer {
 
   // Starts the server and waits until it answers PING. FAILED_PRECONDITION when the binary is
   // missing: CI installs redis-server, so a missing one is an error, not a reason to skip.
-  static absl::StatusOr<std::unique_ptr<RedisServer>> Start();
+  // A non-empty `password` starts it with --requirepass: clients must AUTH with it.
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(const std::string& password = "");
 
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -43,8 +44,11 @@ class RedisServer {
   absl::Status Restart();
 
  private:
-  RedisServer(std::string binary, TempDir dir, int port)
-      : binary_(std::move(binary)), dir_(std::move(dir)), port_(port) {}
+  RedisServer(std::string binary, TempDir dir, int port, std::string password)
+      : binary_(std::move(binary)),
+        dir_(std::move(dir)),
+        port_(port),
+        password_(std::move(password)) {}
 
   absl::Status Spawn();
   absl::Status WaitUntilReady();
@@ -56,6 +60,7 @@ class RedisServer {
   const std::string binary_;
   const TempDir dir_;
   const int port_;
+  const std::string password_;
   pid_t pid_ = -1;
   bool paused_ = false;
 };

@@ -1,19 +1,18 @@
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "libs/clients/channel_credentials.h"
 #include "libs/clients/membership_authenticator.h"
 #include "libs/clients/membership_client.h"
+#include "libs/core/flag_file.h"
 #include "libs/core/status.h"
 #include "libs/server/config.h"
 #include "libs/server/service_main.h"
@@ -56,9 +55,6 @@ ServiceSpec MeetingsSpec() {
              if (value.empty()) return absl::InvalidArgumentError("is required");
              return absl::OkStatus();
            }),
-      Flag("membership_tls_ca", "",
-           "PEM file of the CA that signed membership's certificate: call membership over TLS. "
-           "Empty: plaintext (a trusted network or a sidecar)."),
       Flag("overload_threshold", "5",
            "More open commitments than this, across coalitions, is overload (when a request "
            "does not say).",
@@ -79,26 +75,17 @@ ServiceSpec MeetingsSpec() {
              return absl::OkStatus();
            }),
   };
+  for (FlagSpec& flag : coalition::clients::PeerTlsFlags("membership")) {
+    spec.extra_flags.push_back(std::move(flag));
+  }
   return spec;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view flag) {
-  std::ifstream in(path);
-  if (!in) return absl::FailedPreconditionError(absl::StrCat("--", flag, ": cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MembershipChannel(
     const coalition::server::Config& config) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  if (!config.Extra("membership_tls_ca").empty()) {
-    grpc::SslCredentialsOptions tls;
-    ASSIGN_OR_RETURN(tls.pem_root_certs,
-                     ReadFile(config.Extra("membership_tls_ca"), "membership_tls_ca"));
-    credentials = grpc::SslCredentials(tls);
-  }
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
+                   coalition::clients::PeerChannelCredentials(
+                       "membership", coalition::clients::PeerTlsFilesOf(config, "membership")));
   return grpc::CreateChannel(config.Extra("membership"), credentials);
 }
 
@@ -107,8 +94,9 @@ absl::StatusOr<ServiceList> BuildServices(Runtime& runtime) {
   RETURN_IF_ERROR(runtime.database->Migrate("meetings", MeetingsMigrations()));
   ASSIGN_OR_RETURN(std::string secret,
                    coalition::storage::StoreSecret(*runtime.database, "page-tokens"));
-  ASSIGN_OR_RETURN(std::string key_file,
-                   ReadFile(runtime.config.Extra("membership_key_file"), "membership_key_file"));
+  ASSIGN_OR_RETURN(
+      std::string key_file,
+      coalition::ReadFlagFile("membership_key_file", runtime.config.Extra("membership_key_file")));
   const std::string key(absl::StripAsciiWhitespace(key_file));
   if (key.empty()) {
     return absl::FailedPreconditionError("--membership_key_file: the file is empty");

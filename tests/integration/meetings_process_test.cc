@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "libs/testing/child_process.h"
 #include "libs/testing/temp_dir.h"
+#include "libs/testing/test_pki.h"
 #include "tests/integration/service_process.h"
 
 namespace coalition::testing {
@@ -80,9 +81,25 @@ class MeetingsProcessTest : public ::testing::Test {
     ConnectToMembership();
   }
 
-  void ConnectToMembership() {
+  void ConnectToMembership(
+      std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials()) {
     membership_stub_ = mv1::MembershipService::NewStub(
-        grpc::CreateChannel(membership_.address(), grpc::InsecureChannelCredentials()));
+        grpc::CreateChannel(membership_.address(), std::move(credentials)));
+  }
+
+  // Restarts membership requiring client certificates signed by the PKI's ca, as production
+  // runs it, and connects the test's own stub with the client certificate.
+  void RequireMutualTlsAtMembership(const TestPki& pki) {
+    ASSERT_TRUE(RestartService(
+                    MEMBERSHIP_SERVER_PATH, dir_->path(), "membership", membership_,
+                    {"--tls_cert=" + pki.Path("server.pem"), "--tls_key=" + pki.Path("server.key"),
+                     "--tls_client_ca=" + pki.Path("ca.pem")})
+                    .ok());
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = pki.Read("ca.pem");
+    tls.pem_cert_chain = pki.Read("client.pem");
+    tls.pem_private_key = pki.Read("client.key");
+    ConnectToMembership(grpc::SslCredentials(tls));
   }
 
   void StartMeetings(const std::vector<std::string>& extra_args = {}) {
@@ -384,6 +401,56 @@ TEST_F(MeetingsProcessTest, ActorObservationReachesMembershipExactlyOnceAfterItC
   EXPECT_EQ(RevisionCount(actor.name()), 1);
   EXPECT_EQ(ActorsFor(coalition, counterpart).size(), 1u);
   EXPECT_EQ(MeetingsMetric("coalition_outbox_messages"), std::optional<double>(0));
+}
+
+TEST_F(MeetingsProcessTest, CallsMembershipOverMutualTlsWithItsClientCertificate) {
+  absl::StatusOr<TestPki> pki = TestPki::Create();
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  ASSERT_NO_FATAL_FAILURE(RequireMutualTlsAtMembership(*pki));
+  ASSERT_NO_FATAL_FAILURE(StartMeetings({"--membership_tls_ca=" + pki->Path("ca.pem"),
+                                         "--membership_tls_cert=" + pki->Path("client.pem"),
+                                         "--membership_tls_key=" + pki->Path("client.key")}));
+  const std::string coalition = MakeCoalition();
+  ASSERT_FALSE(coalition.empty());
+
+  // Meetings asks membership about the key, then about the coalition, over mutual TLS.
+  v1::ListCommitmentsRequest request;
+  request.set_parent(coalition);
+  v1::ListCommitmentsResponse response;
+  grpc::Status status = stub_->ListCommitments(Context().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_code() << " " << status.error_message() << "\n"
+                           << meetings_.process->LogTail();
+}
+
+TEST_F(MeetingsProcessTest, WithoutItsClientCertificateMeetingsCannotReachMembership) {
+  absl::StatusOr<TestPki> pki = TestPki::Create();
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  ASSERT_NO_FATAL_FAILURE(RequireMutualTlsAtMembership(*pki));
+  ASSERT_NO_FATAL_FAILURE(StartMeetings({"--membership_tls_ca=" + pki->Path("ca.pem")}));
+  const std::string coalition = MakeCoalition();
+
+  v1::ListCommitmentsRequest request;
+  request.set_parent(coalition);
+  v1::ListCommitmentsResponse response;
+  EXPECT_EQ(stub_->ListCommitments(Context().get(), request, &response).error_code(),
+            grpc::UNAVAILABLE);
+}
+
+TEST_F(MeetingsProcessTest, ClientCertificateWithoutItsKeyStopsStartupNamingTheFlag) {
+  absl::StatusOr<TestPki> pki = TestPki::Create();
+  ASSERT_TRUE(pki.ok()) << pki.status();
+  auto process = ChildProcess::Start(
+      {MEETINGS_SERVER_PATH, "--listen=127.0.0.1:0", "--metrics_listen=off",
+       "--store=sqlite:" + dir_->path() + "/meetings.db", "--membership_key_file=" + key_file_,
+       "--membership_tls_ca=" + pki->Path("ca.pem"),
+       "--membership_tls_cert=" + pki->Path("client.pem")},
+      dir_->path() + "/meetings-bad-tls.log");
+  ASSERT_TRUE(process.ok()) << process.status();
+  auto exit_code = (*process)->Wait(absl::Seconds(15));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 1);
+  EXPECT_NE((*process)->LogTail().find("--membership_tls_key"), std::string::npos)
+      << (*process)->LogTail();
 }
 
 TEST_F(MeetingsProcessTest, SigtermEndsAnOpenWatchAndExitsZeroPromptly) {

@@ -12,6 +12,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -19,6 +20,7 @@
 #include "gtest/gtest.h"
 #include "libs/cache/cache.h"
 #include "libs/core/clock.h"
+#include "libs/testing/captured_log.h"
 #include "libs/testing/metrics.h"
 #include "libs/testing/redis_server.h"
 #include "prometheus/registry.h"
@@ -26,6 +28,7 @@
 namespace coalition::cache {
 namespace {
 
+using ::coalition::testing::CapturedLog;
 using ::coalition::testing::CounterValue;
 using ::coalition::testing::HistogramCount;
 using ::coalition::testing::RedisServer;
@@ -103,8 +106,11 @@ class RawRedis {
 
 class RedisCacheTest : public ::testing::Test {
  protected:
+  // The password the server requires; none by default.
+  virtual std::string RequiredPassword() const { return ""; }
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
+    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start(RequiredPassword());
     ASSERT_TRUE(server.ok()) << server.status();
     redis_ = *std::move(server);
   }
@@ -492,6 +498,86 @@ TEST_F(RedisCacheTest, MetricsCountRequestsInvalidationsAndRoundTrips) {
   EXPECT_EQ(Invalidations("written"), 1);
   EXPECT_EQ(Invalidations("deferred"), 0);
   EXPECT_EQ(HistogramCount(*registry_, "coalition_cache_redis_seconds"), 5u);
+}
+
+constexpr char kPassword[] = "s3cret-cache-password";
+constexpr char kWrongPassword[] = "not-the-cache-password";
+
+// Against a Redis started with --requirepass.
+class RedisCachePasswordTest : public RedisCacheTest {
+ protected:
+  std::string RequiredPassword() const override { return kPassword; }
+
+  // Reads `count` times; each must be served, from Redis or the store.
+  void ReadTimes(Cache& cache, FakeStore& store, int count) {
+    for (int i = 0; i < count; ++i) {
+      absl::StatusOr<std::string> value = Read(cache, store);
+      ASSERT_TRUE(value.ok()) << value.status();
+      EXPECT_EQ(*value, "ada");
+    }
+  }
+};
+
+TEST_F(RedisCachePasswordTest, RightPasswordIsSentAsAuthAndTheCacheServesHits) {
+  RedisOptions options = Options();
+  options.password = kPassword;
+  std::unique_ptr<Cache> cache = NewRedisCache(options);
+  FakeStore store("ada");
+  ReadTimes(*cache, store, 3);
+  EXPECT_EQ(store.loads(), 1);
+  EXPECT_EQ(Requests("hit"), 2);
+  cache->Invalidate("roster");
+  EXPECT_EQ(Invalidations("written"), 1);
+  EXPECT_EQ(Requests("error"), 0);
+}
+
+TEST_F(RedisCachePasswordTest, WithoutAPasswordReadsFailOpenToTheStoreAndSayWhy) {
+  CapturedLog log;
+  std::unique_ptr<Cache> cache = NewRedisCache(Options());
+  FakeStore store("ada");
+  ReadTimes(*cache, store, 5);
+  EXPECT_EQ(store.loads(), 5);
+  EXPECT_EQ(Requests("hit"), 0);
+  // The first NOAUTH opens the circuit: the others do not pay a round trip for it.
+  EXPECT_EQ(Requests("error"), 1);
+  EXPECT_EQ(Requests("bypass"), 4);
+  cache->Invalidate("roster");  // Never fails the write.
+  EXPECT_EQ(Invalidations("deferred"), 1);
+
+  std::vector<std::string> refusals;
+  for (const std::string& line : log.Lines()) {
+    if (absl::StrContains(line, "refused the cache's credentials")) refusals.push_back(line);
+  }
+  ASSERT_EQ(refusals.size(), 1u);
+  EXPECT_THAT(refusals[0], HasSubstr("NOAUTH"));
+  EXPECT_THAT(refusals[0], HasSubstr("\"password_set\":false"));
+}
+
+TEST_F(RedisCachePasswordTest, WrongPasswordFailsOpenAndIsLoggedOnceWithoutThePassword) {
+  CapturedLog log;
+  RedisOptions options = Options();
+  options.password = kWrongPassword;
+  std::unique_ptr<Cache> cache = NewRedisCache(options);
+  FakeStore store("ada");
+  ReadTimes(*cache, store, 3);
+  clock_.Advance(kRetryAfterFailure);
+  ReadTimes(*cache, store, 2);  // Tries Redis again: refused again.
+  EXPECT_EQ(store.loads(), 5);
+  EXPECT_EQ(Requests("hit"), 0);
+  EXPECT_EQ(Requests("error"), 2);
+
+  int refusals = 0;
+  for (const std::string& line : log.Lines()) {
+    EXPECT_THAT(line, Not(HasSubstr(kWrongPassword)));
+    EXPECT_THAT(line, Not(HasSubstr(kPassword)));
+    if (absl::StrContains(line, "refused the cache's credentials")) {
+      ++refusals;
+      EXPECT_THAT(line, HasSubstr("\"password_set\":true"));
+    }
+  }
+  EXPECT_EQ(refusals, 1);
+  RawRedis raw(redis_->port());
+  EXPECT_FALSE(raw.Get("test:roster").has_value());
 }
 
 }  // namespace

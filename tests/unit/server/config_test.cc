@@ -183,6 +183,28 @@ TEST(ConfigTest, TlsFlagsTogetherAreAccepted) {
   EXPECT_EQ(config->tls_client_ca, "ca.pem");
 }
 
+TEST(ConfigTest, HealthListenIsOffUnlessGivenAnAddress) {
+  EXPECT_EQ(Parse({})->health_listen, "off");
+  EXPECT_EQ(Parse({}, {{"COALITION_HEALTH_LISTEN", "0.0.0.0:8081"}})->health_listen,
+            "0.0.0.0:8081");
+  absl::StatusOr<Config> config = Parse({"--health_listen=8081"});
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config.status().message(), HasSubstr("--health_listen"));
+}
+
+TEST(ConfigTest, RedisPasswordFileIsReadFromItsFlagOrVariable) {
+  absl::StatusOr<Config> config =
+      Parse({"--redis=redis:6379"}, {{"COALITION_REDIS_PASSWORD_FILE", "/run/secrets/redis"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->redis_password_file, "/run/secrets/redis");
+}
+
+TEST(ConfigTest, RedisPasswordWithoutRedisIsAnError) {
+  absl::StatusOr<Config> config = Parse({"--redis_password_file=/run/secrets/redis"});
+  EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(config.status().message(), HasSubstr("--redis_password_file"));
+}
+
 TEST(ConfigTest, HelpIsReportedEvenWithOtherFlags) {
   absl::StatusOr<Config> config = Parse({"--listen=127.0.0.1:1", "--help"});
   ASSERT_TRUE(config.ok()) << config.status();
@@ -192,9 +214,10 @@ TEST(ConfigTest, HelpIsReportedEvenWithOtherFlags) {
 
 TEST(ConfigTest, HelpTextListsEveryFlagWithItsVariableAndDefault) {
   const std::string usage = Usage(MembershipSpec(), "membership_server");
-  for (const char* flag : {"listen", "metrics_listen", "store", "redis", "tls_cert", "tls_key",
-                           "tls_client_ca", "drain_timeout", "log_level", "max_message_bytes",
-                           "max_concurrent_streams", "create_admin_key", "admin_network"}) {
+  for (const char* flag :
+       {"listen", "metrics_listen", "store", "redis", "redis_password_file", "tls_cert", "tls_key",
+        "tls_client_ca", "drain_timeout", "log_level", "max_message_bytes",
+        "max_concurrent_streams", "create_admin_key", "admin_network"}) {
     EXPECT_THAT(usage, HasSubstr(std::string("--") + flag + "\n")) << flag;
     EXPECT_THAT(usage, HasSubstr(EnvironmentVariableFor(flag))) << flag;
   }

@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "libs/core/status.h"
 #include "libs/server/call_context.h"
+#include "libs/testing/captured_log.h"
 #include "tests/unit/server/fake_membership.h"
 #include "tests/unit/telemetry/generic_call.h"
 #include "tests/unit/telemetry/metric_values.h"
@@ -32,6 +33,7 @@ using ::coalition::membership::v1::CreateNetworkRequest;
 using ::coalition::membership::v1::GetNetworkRequest;
 using ::coalition::membership::v1::MembershipService;
 using ::coalition::membership::v1::Network;
+using ::coalition::testing::CapturedLog;
 using ::coalition::testing::CounterValue;
 using ::coalition::testing::FakeMembership;
 using ::coalition::testing::HistogramCount;
@@ -45,32 +47,6 @@ using ::testing::Not;
 std::chrono::system_clock::time_point In(absl::Duration d) {
   return std::chrono::system_clock::now() + std::chrono::milliseconds(absl::ToInt64Milliseconds(d));
 }
-
-// Captures log lines, parsed, while it lives.
-class CapturedLog {
- public:
-  CapturedLog() {
-    telemetry::SetLogSinkForTesting([this](absl::string_view line) {
-      absl::MutexLock lock(&mu_);
-      lines_.push_back(nlohmann::json::parse(line));
-    });
-  }
-  ~CapturedLog() { telemetry::SetLogSinkForTesting(nullptr); }
-
-  // The lines whose "msg" is `msg`.
-  std::vector<nlohmann::json> WithMessage(const std::string& msg) {
-    absl::MutexLock lock(&mu_);
-    std::vector<nlohmann::json> out;
-    for (const nlohmann::json& line : lines_) {
-      if (line["msg"] == msg) out.push_back(line);
-    }
-    return out;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<nlohmann::json> lines_ ABSL_GUARDED_BY(mu_);
-};
 
 class GrpcServerTest : public ::testing::Test {
  protected:

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
+#include <prometheus/registry.h>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -26,6 +28,8 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "libs/testing/redis_server.h"
+#include "libs/testing/temp_dir.h"
 #include "tests/unit/server/fake_membership.h"
 #include "tests/unit/telemetry/http_get.h"
 
@@ -179,6 +183,30 @@ TEST(ServeTest, BusyListenAddressIsAStartupFailureNamingTheFlag) {
   EXPECT_THAT(second.status().message(), HasSubstr("--listen"));
 }
 
+TEST(ServeTest, HealthListenServesHealthOnAPortOfItsOwn) {
+  Config config = InMemoryConfig();
+  config.health_listen = "127.0.0.1:0";
+  ServingThread serving(config, FakeFactory());
+  ASSERT_TRUE(serving.WaitUntilServing()) << serving.status();
+  ASSERT_GT(serving.info().health_port, 0);
+  EXPECT_NE(serving.info().health_port, serving.info().port);
+
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", serving.info().health_port),
+                                     grpc::InsecureChannelCredentials());
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(kMembershipService);
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(grpc::health::v1::Health::NewStub(channel)->Check(&context, request, &response).ok());
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  Config busy = InMemoryConfig();
+  busy.health_listen = absl::StrCat("127.0.0.1:", serving.info().health_port);
+  ServingThread second(busy, FakeFactory());
+  EXPECT_FALSE(second.WaitUntilServing());
+  EXPECT_THAT(std::string(second.status().message()), ::testing::StartsWith("--health_listen"));
+}
+
 TEST(ServeTest, CreatesTheDirectoryOfASqliteStore) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / absl::StrCat("coalition_serve_", getpid());
@@ -190,6 +218,42 @@ TEST(ServeTest, CreatesTheDirectoryOfASqliteStore) {
     EXPECT_TRUE(std::filesystem::is_directory(dir / "nested"));
   }
   std::filesystem::remove_all(dir);
+}
+
+// The password file's content, less its trailing newline, reaches Redis as AUTH.
+TEST(OpenRuntimeTest, CacheAuthenticatesWithThePasswordFile) {
+  absl::StatusOr<std::unique_ptr<testing::RedisServer>> redis =
+      testing::RedisServer::Start("from-the-file");
+  ASSERT_TRUE(redis.ok()) << redis.status();
+  absl::StatusOr<testing::TempDir> dir = testing::TempDir::Create("redis-password");
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  const std::string password_file = dir->path() + "/redis-password";
+  std::ofstream(password_file) << "from-the-file\n";
+  Config config = InMemoryConfig();
+  config.redis = absl::StrCat("127.0.0.1:", (*redis)->port());
+  config.redis_password_file = password_file;
+  auto registry = std::make_shared<prometheus::Registry>();
+  absl::StatusOr<std::unique_ptr<Runtime>> runtime = OpenRuntime(FakeSpec(), config, registry);
+  ASSERT_TRUE(runtime.ok()) << runtime.status();
+
+  int loads = 0;
+  auto load = [&]() -> absl::StatusOr<std::string> {
+    ++loads;
+    return std::string("roster");
+  };
+  for (int i = 0; i < 3; ++i)
+    EXPECT_EQ(*(*runtime)->cache->GetOrLoad("k", absl::Minutes(1), load), "roster");
+  EXPECT_EQ(loads, 1);
+}
+
+TEST(OpenRuntimeTest, UnreadableRedisPasswordFileIsAnErrorNamingTheFlag) {
+  Config config = InMemoryConfig();
+  config.redis = "127.0.0.1:6379";
+  config.redis_password_file = "/nonexistent/redis-password";
+  absl::StatusOr<std::unique_ptr<Runtime>> runtime =
+      OpenRuntime(FakeSpec(), config, std::make_shared<prometheus::Registry>());
+  EXPECT_EQ(runtime.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(runtime.status().message(), HasSubstr("--redis_password_file"));
 }
 
 TEST(ShutdownRequestTest, KeepsTheFirstReason) {

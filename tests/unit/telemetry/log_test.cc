@@ -12,38 +12,13 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/testing/captured_log.h"
 
 namespace coalition::telemetry {
 namespace {
 
+using ::coalition::testing::CapturedLog;
 using ::testing::SizeIs;
-
-// Captures the lines written while it lives.
-class CapturedLog {
- public:
-  CapturedLog() {
-    SetLogSinkForTesting([this](absl::string_view line) {
-      absl::MutexLock lock(&mu_);
-      lines_.emplace_back(line);
-    });
-  }
-  ~CapturedLog() { SetLogSinkForTesting(nullptr); }
-
-  std::vector<nlohmann::json> Parsed() {
-    absl::MutexLock lock(&mu_);
-    std::vector<nlohmann::json> out;
-    for (const std::string& line : lines_) out.push_back(nlohmann::json::parse(line));
-    return out;
-  }
-  std::vector<std::string> Lines() {
-    absl::MutexLock lock(&mu_);
-    return lines_;
-  }
-
- private:
-  absl::Mutex mu_;
-  std::vector<std::string> lines_ ABSL_GUARDED_BY(mu_);
-};
 
 class LogTest : public ::testing::Test {
  protected:
