@@ -29,6 +29,8 @@ SERVICES = {
     "decisions": (50053, 9463),
     "assessment": (50054, 9464),
 }
+# The plaintext health-only port of each service in Kubernetes (--health_listen), for probes.
+HEALTH_PORTS = {"membership": 8081, "meetings": 8082, "decisions": 8083, "assessment": 8084}
 DRAIN_TIMEOUT_S = 10
 ALERTS = os.path.join(DEPLOY, "prometheus", "alerts.yml")
 RULES_CR = os.path.join(DEPLOY, "k8s", "prometheus-rules.yaml")
@@ -428,6 +430,27 @@ def matches(selector, labels):
     return all(labels.get(k) == v for k, v in selector.items())
 
 
+def is_secret(name, secret):
+    """`name` is Secret `secret`, or the one a secretGenerator made of it (hash suffix)."""
+    return re.fullmatch(rf"{re.escape(secret)}(-[a-z0-9]{{10}})?", name) is not None
+
+
+def secret_file_mount(spec, container, path, secret):
+    """The Secret key that `path` is, through a read-only volume of Secret `secret`; else None."""
+    volumes = {v["name"]: v for v in spec.get("volumes", [])}
+    for m in container.get("volumeMounts", []):
+        prefix = m["mountPath"].rstrip("/") + "/"
+        if not path.startswith(prefix) or not m.get("readOnly"):
+            continue
+        vol = volumes[m["name"]].get("secret", {})
+        if not is_secret(vol.get("secretName", ""), secret):
+            return None
+        name = path[len(prefix):]
+        items = {i["path"]: i["key"] for i in vol.get("items", [])}
+        return items.get(name) if items else name
+    return None
+
+
 def check_rendered(k, docs, secret_external):
     by_kind = {}
     for d in docs:
@@ -456,10 +479,19 @@ def check_rendered(k, docs, secret_external):
         assert re.search(rf"(^|/)coalition/{s}-server(:|$)", c["image"]), \
             f"{k}/{s}: image {c['image']}"
         ports = {p["name"]: p["containerPort"] for p in c["ports"]}
-        assert ports == {"grpc": port, "metrics": mport}, f"{k}/{s}: ports {ports}"
+        hport = HEALTH_PORTS[s]
+        assert ports == {"grpc": port, "metrics": mport, "health": hport}, \
+            f"{k}/{s}: ports {ports}"
+        env = {e["name"]: e.get("value") for e in c["env"]}
+        assert env.get("COALITION_HEALTH_LISTEN") == f"0.0.0.0:{hport}", \
+            f"{k}/{s}: COALITION_HEALTH_LISTEN is not the health port {hport}"
+        # The kubelet's gRPC probes cannot speak TLS: they must use the plaintext health port.
         for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-            assert c[probe].get("grpc", {}).get("port") == port, \
-                f"{k}/{s}: {probe} not gRPC on {port}"
+            assert c[probe].get("grpc", {}).get("port") == hport, \
+                f"{k}/{s}: {probe} not gRPC on the health port {hport}"
+        assert secret_file_mount(spec, c, env.get("COALITION_REDIS_PASSWORD_FILE", ""),
+                                 "coalition-redis") == "password", \
+            f"{k}/{s}: COALITION_REDIS_PASSWORD_FILE is not key password of Secret coalition-redis"
         sleep = c["lifecycle"]["preStop"]["exec"]["command"]
         assert sleep[0] == "sleep", f"{k}/{s}: preStop is not a sleep"
         grace = spec["terminationGracePeriodSeconds"]
@@ -521,6 +553,28 @@ def _():
     if docs is None:
         return "neither kubectl nor kustomize installed"
     by_kind = check_rendered("production", docs, secret_external=True)
+    # Keys never cross the network in the clear: every gRPC port serves mutual TLS from the
+    # service's own Secret, and meetings presents its certificate to membership.
+    tls_files = {"COALITION_TLS_CERT": "tls.crt", "COALITION_TLS_KEY": "tls.key",
+                 "COALITION_TLS_CLIENT_CA": "ca.crt"}
+    for d in by_kind["Deployment"]:
+        name = d["metadata"]["name"]
+        spec = d["spec"]["template"]["spec"]
+        (c,) = spec["containers"]
+        env = {e["name"]: e.get("value") for e in c["env"]}
+        want = dict(tls_files)
+        if name == "meetings":
+            want.update({"COALITION_MEMBERSHIP_TLS_CA": "ca.crt",
+                         "COALITION_MEMBERSHIP_TLS_CERT": "tls.crt",
+                         "COALITION_MEMBERSHIP_TLS_KEY": "tls.key"})
+        for var, key in want.items():
+            assert env.get(var), f"production/{name}: {var} not set"
+            got = secret_file_mount(spec, c, env[var], f"{name}-tls")
+            assert got == key, f"production/{name}: {var} is not {key} of Secret {name}-tls"
+    for svc in by_kind["Service"]:
+        for p in svc["spec"]["ports"]:
+            assert p.get("appProtocol") != "kubernetes.io/h2c", \
+                f"production: Service {svc['metadata']['name']} declares plaintext h2c"
     for d in by_kind["Deployment"]:
         image = d["spec"]["template"]["spec"]["containers"][0]["image"]
         assert re.search(r":[\w.-]+$", image) and not image.endswith(":latest"), f"untagged {image}"
@@ -538,6 +592,144 @@ def _():
     for d in by_kind["Deployment"]:
         assert d["spec"].get("replicas") == 1, f"{d['metadata']['name']}: replicas != 1"
     assert any(d["metadata"]["name"] == "redis" for d in by_kind["Service"]), "no redis Service"
+    (redis,) = [d for d in by_kind["Deployment"] if d["metadata"]["name"] == "redis"]
+    (rc,) = redis["spec"]["template"]["spec"]["containers"]
+    assert "--requirepass" in rc["args"], "local redis: no --requirepass"
+    assert any(e["name"] == "REDIS_PASSWORD" and
+               is_secret(e["valueFrom"]["secretKeyRef"]["name"], "coalition-redis") and
+               e["valueFrom"]["secretKeyRef"]["key"] == "password"
+               for e in rc["env"]), "local redis: password not from Secret coalition-redis"
+
+
+def label_selector_matches(selector, labels):
+    if selector is None:
+        return False
+    for key, value in selector.get("matchLabels", {}).items():
+        if labels.get(key) != value:
+            return False
+    for e in selector.get("matchExpressions", []):
+        present = e["key"] in labels
+        if e["operator"] == "In" and not (present and labels[e["key"]] in e["values"]):
+            return False
+        if e["operator"] == "NotIn" and present and labels[e["key"]] in e["values"]:
+            return False
+        if e["operator"] == "Exists" and not present:
+            return False
+        if e["operator"] == "DoesNotExist" and present:
+            return False
+    return True
+
+
+def ingress_allowed(policies, target, port, source):
+    """Whether the NetworkPolicies let `source` reach `target` on `port`.
+
+    target: (pod labels, {port name: number}) in namespace coalition; port: a number;
+    source: (pod labels, namespace name, namespace labels).
+    """
+    labels, named = target
+    selecting = [p for p in policies
+                 if label_selector_matches(p["spec"]["podSelector"], labels)
+                 and "Ingress" in p["spec"].get("policyTypes", ["Ingress"])]
+    if not selecting:
+        return True
+    src_labels, src_ns, src_ns_labels = source
+    for p in selecting:
+        for rule in p["spec"].get("ingress", []):
+            ports = rule.get("ports")
+            if ports and not any(named.get(q.get("port"), q.get("port")) == port for q in ports):
+                continue
+            peers = rule.get("from")
+            if not peers:
+                return True
+            for peer in peers:
+                if "ipBlock" in peer:
+                    continue
+                ns_sel, pod_sel = peer.get("namespaceSelector"), peer.get("podSelector")
+                ns_ok = (src_ns == "coalition") if ns_sel is None else \
+                    label_selector_matches(ns_sel, src_ns_labels)
+                pod_ok = True if pod_sel is None else label_selector_matches(pod_sel, src_labels)
+                if ns_ok and pod_ok:
+                    return True
+    return False
+
+
+API_CLIENT = ({"coalition/api-client": "true"}, "ingress-nginx", {})
+PROMETHEUS = ({"app.kubernetes.io/name": "prometheus"}, "monitoring",
+              {"coalition/metrics-scraper": "true"})
+STRANGER = ({"app": "something-else"}, "coalition", {})
+OTHER_NAMESPACE = ({"app.kubernetes.io/name": "meetings"}, "elsewhere", {})
+
+
+@check("NetworkPolicies: default deny; who reaches each gRPC, metrics, health and Redis port")
+def _():
+    for k in KUSTOMIZATIONS:
+        docs = kustomize(k)
+        if docs is None:
+            return "neither kubectl nor kustomize installed"
+        policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+        deny = [p for p in policies if p["spec"]["podSelector"] == {}
+                and "Ingress" in p["spec"].get("policyTypes", []) and not p["spec"].get("ingress")]
+        assert deny, f"{k}: no default-deny ingress NetworkPolicy"
+        pods = {}
+        for d in docs:
+            if d["kind"] == "Deployment":
+                tmpl = d["spec"]["template"]
+                (c,) = tmpl["spec"]["containers"]
+                pods[d["metadata"]["name"]] = (
+                    tmpl["metadata"]["labels"],
+                    {p["name"]: p["containerPort"] for p in c.get("ports", [])})
+        service = {s: (pods[s][0], "coalition", {}) for s in SERVICES}
+        callers = {"membership": {"meetings", "decisions", "assessment"},
+                   "meetings": {"decisions", "assessment"}, "decisions": set(),
+                   "assessment": set()}
+        for s, (port, mport) in SERVICES.items():
+            target = pods[s]
+            for other in SERVICES:
+                if other == s:
+                    continue
+                want = other in callers[s]
+                got = ingress_allowed(policies, target, port, service[other])
+                assert got == want, f"{k}: {other} -> {s}:{port} allowed={got}, want {want}"
+            assert ingress_allowed(policies, target, port, API_CLIENT), \
+                f"{k}: a coalition/api-client pod cannot reach {s}:{port}"
+            for who in (STRANGER, OTHER_NAMESPACE, PROMETHEUS):
+                assert not ingress_allowed(policies, target, port, who), \
+                    f"{k}: {who} reaches {s}:{port}"
+            assert ingress_allowed(policies, target, mport, PROMETHEUS), \
+                f"{k}: Prometheus cannot scrape {s}:{mport}"
+            assert not ingress_allowed(policies, target, mport, API_CLIENT), \
+                f"{k}: clients reach {s}'s metrics"
+            for who in (STRANGER, OTHER_NAMESPACE, API_CLIENT, PROMETHEUS):
+                assert ingress_allowed(policies, target, HEALTH_PORTS[s], who), \
+                    f"{k}: {who} cannot reach {s}'s health port (kubelet probes)"
+        redis = ({"app.kubernetes.io/name": "redis"}, {"redis": 6379})
+        for s in SERVICES:
+            assert ingress_allowed(policies, redis, 6379, service[s]), f"{k}: {s} cannot reach Redis"
+        for who in (STRANGER, OTHER_NAMESPACE, API_CLIENT, PROMETHEUS):
+            assert not ingress_allowed(policies, redis, 6379, who), f"{k}: {who} reaches Redis"
+
+
+@check("Secret templates (store, meetings key, Redis, TLS): placeholders only, not resources")
+def _():
+    base = os.path.join(K8S, "base")
+    resources = load(os.path.join(base, "kustomization.yaml"))["resources"]
+    templates = sorted(f for f in os.listdir(base) if f.endswith(".template.yaml"))
+    assert set(templates) >= {"secret-store.template.yaml", "secret-meetings-key.template.yaml",
+                              "secret-redis.template.yaml", "secret-tls.template.yaml"}, templates
+    for t in templates:
+        assert t not in resources, f"{t} is a kustomize resource: an apply would overwrite it"
+        with open(os.path.join(base, t)) as f:
+            for doc in yaml.safe_load_all(f):
+                values = doc.get("stringData", {}).values()
+                assert values and all("REPLACE-ME" in v for v in values), \
+                    f"{t}: {doc['metadata']['name']} holds something other than placeholders"
+    redis = load(os.path.join(base, "secret-redis.template.yaml"))
+    assert redis["metadata"]["name"] == "coalition-redis" and set(redis["stringData"]) == \
+        {"password"}, "secret-redis.template.yaml: name or key"
+    with open(os.path.join(base, "secret-tls.template.yaml")) as f:
+        tls = {d["metadata"]["name"]: set(d["stringData"]) for d in yaml.safe_load_all(f)}
+    assert tls == {f"{s}-tls": {"tls.crt", "tls.key", "ca.crt"} for s in SERVICES}, \
+        f"secret-tls.template.yaml: {tls}"
 
 
 MEETINGS_KEY_SECRET = "meetings-membership-key"
