@@ -559,9 +559,17 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
                                           req->name()));
       return AuthorizeOwnOrWrite(caller, coalition, stored.resource.organizer());
     }));
-    // Who makes the commitments must be a member: asked before anything is written.
+    // Who makes the commitments must be a member: asked before anything is written. As with
+    // CreateCommitment, a member records commitments for themselves only.
     const auto& outcome = req->outcome().commitments();
     if (stage == v1::OneToOne::COMMITMENT) {
+      for (int i = 0; i < outcome.size(); ++i) {
+        if (!AuthorizeOwnOrWrite(caller, coalition, outcome[i].person()).ok()) {
+          return absl::PermissionDeniedError(
+              absl::StrCat("outcome.commitments[", i,
+                           "].person: a member key records only its own person's commitments"));
+        }
+      }
       for (int i = 0; i < outcome.size(); ++i) {
         RETURN_IF_ERROR(RequireActiveMember(coalition, outcome[i].person(),
                                             absl::StrCat("outcome.commitments[", i, "].person")));

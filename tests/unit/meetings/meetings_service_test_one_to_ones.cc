@@ -708,6 +708,21 @@ TEST_F(OneToOnesTest, MemberCompletesTheirOwnOneToOne) {
   EXPECT_THAT(CommitmentsFrom(own.name()), SizeIs(1));
 }
 
+TEST_F(OneToOnesTest, MemberCannotCommitOthersThroughTheirOneToOne) {
+  v1::OneToOne own;
+  ASSERT_THAT(Create(alice_key_, NewOneToOne(alice_.name(), carol_.name()), &own), IsOk());
+  for (const StageRequest& stage : {Selection(), Purpose(), Exploration(), Exchange()}) {
+    ASSERT_THAT(Record(alice_key_, own.name(), stage), IsOk());
+  }
+  const grpc::Status denied = Record(alice_key_, own.name(),
+                                     Outcome({Made(alice_.name(), "Send the data", Day(5)),
+                                              Made(bob_.name(), "Call the pharmacy", Day(5))}));
+  EXPECT_THAT(denied, HasCode(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(denied.error_message(), ::testing::HasSubstr("outcome.commitments[1].person"));
+  EXPECT_THAT(CommitmentsFrom(own.name()), IsEmpty());
+  EXPECT_EQ(Reload(own).state(), v1::OneToOne::IN_PROGRESS);
+}
+
 TEST_F(OneToOnesTest, EveryStageIsAuditedOnce) {
   const v1::OneToOne one_to_one = CreateOneToOne(a1_.name(), alice_.name(), carol_.name());
   UpToExchange(one_to_one);
