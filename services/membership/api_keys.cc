@@ -174,7 +174,7 @@ absl::StatusOr<std::string> CreatePlatformAdminKey(storage::Database& db, const 
                                                    const std::string& display_name) {
   ASSIGN_OR_RETURN(CreatedPlatformKey created,
                    CreatePlatformKey(db, clock, coalition::common::v1::ROLE_NETWORK_ADMIN,
-                                     {.holder = display_name}));
+                                     PlatformKeyOptions::Of(display_name)));
   return created.secret;
 }
 
@@ -182,7 +182,7 @@ absl::StatusOr<std::string> CreatePlatformServiceKey(storage::Database& db, cons
                                                      const std::string& display_name) {
   ASSIGN_OR_RETURN(CreatedPlatformKey created,
                    CreatePlatformKey(db, clock, coalition::common::v1::ROLE_SERVICE_ACCOUNT,
-                                     {.holder = display_name}));
+                                     PlatformKeyOptions::Of(display_name)));
   return created.secret;
 }
 

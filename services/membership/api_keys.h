@@ -2,6 +2,7 @@
 #define COALITION_SERVICES_MEMBERSHIP_API_KEYS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -57,6 +58,13 @@ struct PlatformKeyOptions {
   // Revoke the holder's earlier live keys of the same role: the command line always does, so
   // that minting a key again rotates it instead of leaving the old one working.
   bool rotate = false;
+
+  // Defaults for `holder`.
+  static PlatformKeyOptions Of(std::string holder) {
+    PlatformKeyOptions options;
+    options.holder = std::move(holder);
+    return options;
+  }
 };
 
 struct CreatedPlatformKey {

@@ -858,9 +858,11 @@ TEST_F(PlatformKeyTest, AdminKeyIsStillANetworkAdminOfNoNetwork) {
 }
 
 TEST_F(PlatformKeyTest, RotatingAHoldersKeyRevokesItsEarlierKeys) {
-  PlatformKeyOptions options{.holder = "meetings-server", .rotate = true};
+  PlatformKeyOptions options = PlatformKeyOptions::Of("meetings-server");
+  options.rotate = true;
   auto first = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options);
-  auto other = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, {.holder = "decisions"});
+  auto other =
+      CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, PlatformKeyOptions::Of("decisions"));
   ASSERT_TRUE(first.ok() && other.ok());
   auto second = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options);
   ASSERT_TRUE(second.ok()) << second.status();
@@ -873,10 +875,9 @@ TEST_F(PlatformKeyTest, RotatingAHoldersKeyRevokesItsEarlierKeys) {
 }
 
 TEST_F(PlatformKeyTest, ServiceKeyIsLimitedToItsMethodsAndExpires) {
-  PlatformKeyOptions options{
-      .holder = "meetings-server",
-      .expires_in = absl::Hours(24),
-      .allowed_methods = {"coalition.membership.v1.MembershipService/CheckMembership"}};
+  PlatformKeyOptions options = PlatformKeyOptions::Of("meetings-server");
+  options.expires_in = absl::Hours(24);
+  options.allowed_methods = {"coalition.membership.v1.MembershipService/CheckMembership"};
   auto created = CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options);
   ASSERT_TRUE(created.ok()) << created.status();
   StoreAuthenticator authenticator(*db_, clock_);
@@ -890,7 +891,8 @@ TEST_F(PlatformKeyTest, ServiceKeyIsLimitedToItsMethodsAndExpires) {
 }
 
 TEST_F(PlatformKeyTest, UnknownMethodsAreRefusedByName) {
-  PlatformKeyOptions options{.holder = "x", .allowed_methods = {"NoSuch/Method"}};
+  PlatformKeyOptions options = PlatformKeyOptions::Of("x");
+  options.allowed_methods = {"NoSuch/Method"};
   const absl::Status status =
       CreatePlatformKey(*db_, clock_, ROLE_SERVICE_ACCOUNT, options).status();
   ASSERT_THAT(FieldViolationsOf(status), SizeIs(1));
@@ -898,7 +900,7 @@ TEST_F(PlatformKeyTest, UnknownMethodsAreRefusedByName) {
 }
 
 TEST_F(PlatformKeyTest, RevokeFromTheCommandLineIsAudited) {
-  auto created = CreatePlatformKey(*db_, clock_, ROLE_NETWORK_ADMIN, {.holder = "ops"});
+  auto created = CreatePlatformKey(*db_, clock_, ROLE_NETWORK_ADMIN, PlatformKeyOptions::Of("ops"));
   ASSERT_TRUE(created.ok());
   auto revoked = RevokeKeyFromCommandLine(*db_, clock_, created->key.name());
   ASSERT_TRUE(revoked.ok()) << revoked.status();
