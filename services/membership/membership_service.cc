@@ -1134,9 +1134,7 @@ MembershipService::Reactor* MembershipService::ListPersonCoalitions(
       for (auto& m : memberships) {
         if (visible != nullptr) {
           ASSIGN_OR_RETURN(auto in, ParseCoalitionChild("memberships", m.name(), "membership"));
-          if (std::find(visible->begin(), visible->end(), in.coalition) == visible->end()) {
-            continue;
-          }
+          if (!caller.HasCoalition(in.coalition)) continue;  // `visible` is the key's scope
         }
         const bool is_active = m.state() == v1::Membership::ACTIVE;
         active += is_active;
@@ -1719,24 +1717,23 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     int people_created = 0, memberships_created = 0, unchanged = 0;
     RETURN_IF_ERROR(RequireCoalition(s, network, coalition.coalition));
     const absl::Time now = clock_.Now();
-    for (const v1::RosterRow& valid_row : rows) {
-      const v1::RosterRow* row = &valid_row;
-      ASSIGN_OR_RETURN(auto person, repo_.FindPersonByEmail(s, network, row->email()));
+    for (const v1::RosterRow& row : rows) {
+      ASSIGN_OR_RETURN(auto person, repo_.FindPersonByEmail(s, network, row.email()));
       std::string person_name;
       if (person) {
         person_name = person->resource.name();
       } else {
         std::string organization_name;
-        if (!row->organization_name().empty()) {
+        if (!row.organization_name().empty()) {
           ASSIGN_OR_RETURN(auto org,
-                           repo_.FindOrganizationByName(s, network, row->organization_name()));
+                           repo_.FindOrganizationByName(s, network, row.organization_name()));
           if (org) {
             organization_name = org->resource.name();
           } else {
             const std::string org_id = NewResourceId();
             v1::Organization created;
-            created.set_display_name(row->organization_name());
-            created.set_stakeholder_type(row->stakeholder_type());
+            created.set_display_name(row.organization_name());
+            created.set_stakeholder_type(row.stakeholder_type());
             StampCreated(created, NetworkChild(network, "organizations", org_id), now);
             RETURN_IF_ERROR(repo_.InsertOrganization(s, network, org_id, created));
             organization_name = created.name();
@@ -1744,10 +1741,10 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
         }
         const std::string person_id = NewResourceId();
         v1::Person created;
-        created.set_display_name(row->display_name());
-        created.set_email(NormalizeEmail(row->email()));
-        created.set_phone(row->phone());
-        created.set_stakeholder_type(row->stakeholder_type());
+        created.set_display_name(row.display_name());
+        created.set_email(NormalizeEmail(row.email()));
+        created.set_phone(row.phone());
+        created.set_stakeholder_type(row.stakeholder_type());
         created.set_organization(organization_name);
         StampCreated(created, NetworkChild(network, "people", person_id), now);
         RETURN_IF_ERROR(repo_.InsertPerson(s, network, person_id, created));
@@ -1763,7 +1760,7 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
       const std::string membership_id = NewResourceId();
       v1::Membership membership;
       membership.set_member(person_name);
-      membership.set_role(row->role());
+      membership.set_role(row.role());
       StampCreated(membership,
                    CoalitionChild(network, coalition.coalition, "memberships", membership_id), now);
       StartMembership(membership, now);
