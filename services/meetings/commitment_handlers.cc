@@ -96,7 +96,7 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
                      SeenRequest(parent.network, "CreateCommitment", req->request_id()));
     if (!retried) {
       RETURN_IF_ERROR(RequireActiveMember(parent, commitment.person(), "commitment.person"));
-      RETURN_IF_ERROR(RequireTeam(commitment.team(), "commitment.team"));
+      RETURN_IF_ERROR(RequireTeam(parent, commitment.team(), "commitment.team"));
     }
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
@@ -241,11 +241,7 @@ MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
         std::vector<std::string> paths,
         EffectiveUpdatePaths(req->commitment(), req->update_mask(), kCommitmentUpdatable));
     if (std::find(paths.begin(), paths.end(), "team") != paths.end()) {
-      FieldViolations v;
-      CheckCoalitionRef(v, "commitment.team", req->commitment().team(), "teams", name.network,
-                        name.coalition, false);
-      RETURN_IF_ERROR(v.ToStatus());
-      RETURN_IF_ERROR(RequireTeam(req->commitment().team(), "commitment.team"));
+      RETURN_IF_ERROR(RequireTeam(name.Coalition(), req->commitment().team(), "commitment.team"));
     }
     return ChangeCommitment(
         ctx, caller, name, req->commitment().etag(), "UpdateCommitment",

@@ -96,8 +96,14 @@ absl::Status MeetingsService::RequireActiveMember(const CoalitionName& coalition
   return absl::OkStatus();
 }
 
-absl::Status MeetingsService::RequireTeam(const std::string& team, const std::string& field) {
+absl::Status MeetingsService::RequireTeam(const CoalitionName& coalition, const std::string& team,
+                                          const std::string& field) {
   if (team.empty()) return absl::OkStatus();
+  // Only a team of the caller's coalition is asked about: membership answers this service for
+  // every network, so asking about any other team would tell the caller whether it exists.
+  FieldViolations v;
+  CheckCoalitionRef(v, field, team, "teams", coalition.network, coalition.coalition);
+  RETURN_IF_ERROR(v.ToStatus());
   // A reference membership does not know is the request's fault: INVALID_ARGUMENT naming the
   // field, not NOT_FOUND, which would say the resource called was missing.
   absl::Status found = membership_.GetTeam(team).status();
@@ -171,7 +177,7 @@ MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
     // What only membership knows, before anything is written.
     ASSIGN_OR_RETURN(mv1::Coalition coalition, membership_.GetCoalition(parent.Name()));
     if (meeting.norms().empty()) *meeting.mutable_norms() = coalition.default_norms();
-    RETURN_IF_ERROR(RequireTeam(meeting.team(), "meeting.team"));
+    RETURN_IF_ERROR(RequireTeam(parent, meeting.team(), "meeting.team"));
     RETURN_IF_ERROR(
         FillOrganizations(parent.network, *meeting.mutable_attendance(), "meeting.attendance"));
     return db_.Transact([&](Session& s) -> absl::Status {
@@ -260,7 +266,7 @@ MeetingsService::Reactor* MeetingsService::UpdateMeeting(Ctx* ctx,
     ASSIGN_OR_RETURN(std::vector<std::string> paths,
                      EffectiveUpdatePaths(req->meeting(), req->update_mask(), kMeetingUpdatable));
     if (std::find(paths.begin(), paths.end(), "team") != paths.end()) {
-      RETURN_IF_ERROR(RequireTeam(req->meeting().team(), "meeting.team"));
+      RETURN_IF_ERROR(RequireTeam(name.Coalition(), req->meeting().team(), "meeting.team"));
     }
     return ChangeMeeting(
         ctx, caller, name, req->meeting().etag(), "UpdateMeeting",
@@ -607,6 +613,11 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
         commitment.mutable_source()->set_resource(one_to_one.name());
         ASSIGN_OR_RETURN(std::string commitment_name,
                          InsertCommitment(s, coalition, std::move(commitment), caller.key));
+        // Each commitment has its own event, as one made through CreateCommitment has.
+        RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "RecordOneToOneStage",
+                              commitment_name,
+                              absl::StrCat("commitment due ", DateToString(made.due_date()),
+                                           " from one-to-one ", name.id)));
         created.push_back(std::move(commitment_name));
       }
       RETURN_IF_ERROR(RecordStage(one_to_one, *req, created, clock_.Now()));

@@ -121,7 +121,9 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
   // Membership's answers a write needs, asked before its transaction.
   absl::Status RequireActiveMember(const CoalitionName& coalition, const std::string& person,
                                    const std::string& field);
-  absl::Status RequireTeam(const std::string& team, const std::string& field);
+  // INVALID_ARGUMENT naming `field` unless `team` is empty or an existing team of `coalition`.
+  absl::Status RequireTeam(const CoalitionName& coalition, const std::string& team,
+                           const std::string& field);
   absl::Status RequireAim(const std::string& aim);
   // Sets each entry's organization from membership (people must exist).
   absl::Status FillOrganizations(const std::string& network,

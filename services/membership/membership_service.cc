@@ -1717,6 +1717,19 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     int people_created = 0, memberships_created = 0, unchanged = 0;
     RETURN_IF_ERROR(RequireCoalition(s, network, coalition.coalition));
     const absl::Time now = clock_.Now();
+    // Every resource the import creates has its own event, as one created by its own call has,
+    // and the import as a whole one more.
+    auto audit = [&](const std::string& resource, std::string summary) {
+      coalition::common::v1::AuditEvent event;
+      *event.mutable_time() = ToProtoTimestamp(now);
+      event.set_actor(caller.key);
+      event.set_actor_person(caller.person);
+      event.set_method(absl::StrCat(kService, "ImportRoster"));
+      event.set_resource(resource);
+      event.set_request_id(call_request_id);
+      event.set_summary(std::move(summary));
+      return storage::AppendAuditEvent(s, network, event);
+    };
     for (const v1::RosterRow& row : rows) {
       ASSIGN_OR_RETURN(auto person, repo_.FindPersonByEmail(s, network, row.email()));
       std::string person_name;
@@ -1737,6 +1750,7 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
             StampCreated(created, NetworkChild(network, "organizations", org_id), now);
             RETURN_IF_ERROR(repo_.InsertOrganization(s, network, org_id, created));
             organization_name = created.name();
+            RETURN_IF_ERROR(audit(organization_name, "created the organization from a roster"));
           }
         }
         const std::string person_id = NewResourceId();
@@ -1749,6 +1763,7 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
         StampCreated(created, NetworkChild(network, "people", person_id), now);
         RETURN_IF_ERROR(repo_.InsertPerson(s, network, person_id, created));
         person_name = created.name();
+        RETURN_IF_ERROR(audit(person_name, "created the person from a roster"));
         ++people_created;
       }
       ASSIGN_OR_RETURN(auto existing,
@@ -1766,6 +1781,7 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
       StartMembership(membership, now);
       RETURN_IF_ERROR(
           repo_.InsertChild(s, network, coalition.coalition, membership_id, membership));
+      RETURN_IF_ERROR(audit(membership.name(), absl::StrCat("added ", person_name, " from a roster")));
       ++memberships_created;
     }
     response->set_people_created(people_created);
@@ -1774,17 +1790,10 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     // A re-run that changes nothing is no mutation: nothing to audit, no cache to drop.
     changed = people_created + memberships_created > 0;
     if (!changed) return absl::OkStatus();
-    coalition::common::v1::AuditEvent event;
-    *event.mutable_time() = ToProtoTimestamp(now);
-    event.set_actor(caller.key);
-    event.set_actor_person(caller.person);
-    event.set_method(absl::StrCat(kService, "ImportRoster"));
-    event.set_resource(coalition.Name());
-    event.set_request_id(call_request_id);
-    event.set_summary(absl::StrCat("imported a roster: ", people_created, " people and ",
-                                   memberships_created, " memberships created, ", unchanged,
-                                   " rows unchanged, ", response->rows_refused(), " rows refused"));
-    return storage::AppendAuditEvent(s, network, event);
+    return audit(coalition.Name(),
+                 absl::StrCat("imported a roster: ", people_created, " people and ",
+                              memberships_created, " memberships created, ", unchanged,
+                              " rows unchanged, ", response->rows_refused(), " rows refused"));
   }));
   if (changed) InvalidateRoster(network, coalition.coalition);
   return absl::OkStatus();

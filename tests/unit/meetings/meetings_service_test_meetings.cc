@@ -636,6 +636,24 @@ TEST_F(MeetingsTest, TeamMeetingKeepsItsTeam) {
   EXPECT_EQ(Reload(meeting).team(), team_a1_.name());
 }
 
+TEST_F(MeetingsTest, UpdateMeetingDoesNotTellWhetherAnotherCoalitionsTeamExists) {
+  // a2's convener names a team of a1 that exists, then one that does not: the answers must be
+  // the same, so the meeting cannot be used to probe other coalitions.
+  const v1::Meeting meeting = CreateMeeting(a2_.name(), "Huddle", Evening(2), v1::Meeting::COALITION,
+                                            "", convener_a2_);
+  v1::Meeting patch;
+  patch.set_name(meeting.name());
+  patch.set_team(team_a1_.name());
+  const grpc::Status existing = Update(convener_a2_, patch, {"team"});
+  patch.set_team(a1_.name() + "/teams/doesnotexist");
+  const grpc::Status missing = Update(convener_a2_, patch, {"team"});
+  EXPECT_THAT(existing, InvalidArgumentOn("meeting.team"));
+  EXPECT_EQ(existing.error_code(), missing.error_code());
+  EXPECT_EQ(existing.error_message(), missing.error_message());
+  EXPECT_EQ(existing.error_details(), missing.error_details());
+  EXPECT_EQ(Reload(meeting).team(), "");
+}
+
 TEST_F(MeetingsTest, UpdateMeetingWithAStaleEtagIsAborted) {
   const v1::Meeting meeting = CreateMeeting(a1_.name(), "July meeting", Evening(2));
   v1::Meeting patch;

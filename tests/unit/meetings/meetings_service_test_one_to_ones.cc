@@ -536,6 +536,21 @@ TEST_F(OneToOnesTest, CommitmentStageCreatesTheCommitmentsAndCompletesTheOneToOn
   EXPECT_EQ(Reload(one_to_one).etag(), completed.etag());
 }
 
+TEST_F(OneToOnesTest, EachCommitmentOfAOneToOneHasItsOwnAuditEvent) {
+  const v1::OneToOne one_to_one = CreateOneToOne(a1_.name(), alice_.name(), carol_.name());
+  const v1::OneToOne exchanged = UpToExchange(one_to_one);
+  ASSERT_THAT(Record(convener_a1_, one_to_one.name(),
+                     Outcome({Made(alice_.name(), "Send the readmission data", Day(7)),
+                              Made(bob_.name(), "Introduce the pharmacy chain", Day(14))}),
+                     exchanged.etag()),
+              IsOk());
+  const std::vector<v1::Commitment> made = CommitmentsFrom(one_to_one.name());
+  ASSERT_THAT(made, SizeIs(2));
+  for (const v1::Commitment& c : made) {
+    EXPECT_THAT(AuditedMethods(c.name()), ElementsAre("RecordOneToOneStage")) << c.name();
+  }
+}
+
 TEST_F(OneToOnesTest, NonMemberInTheOutcomeIsInvalidAndNothingIsWritten) {
   const v1::OneToOne one_to_one = CreateOneToOne(a1_.name(), alice_.name(), carol_.name());
   const v1::OneToOne exchanged = UpToExchange(one_to_one);

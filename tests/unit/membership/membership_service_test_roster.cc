@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/core/proto_time.h"
 #include "libs/server/stream_budget.h"
@@ -293,18 +294,58 @@ TEST_F(RosterImportTest, RevokedKeyCannotImport) {
               HasCode(grpc::StatusCode::UNAUTHENTICATED));
 }
 
+// The imports' own events: those on the coalition itself.
+std::vector<common::v1::AuditEvent> EventsOn(const std::vector<common::v1::AuditEvent>& events,
+                                             const std::string& resource) {
+  std::vector<common::v1::AuditEvent> on;
+  for (const auto& event : events) {
+    if (event.resource() == resource &&
+        event.method() == absl::StrCat(kMethodPrefix, "ImportRoster")) {
+      on.push_back(event);
+    }
+  }
+  return on;
+}
+
 TEST_F(RosterImportTest, ImportIsAuditedAsOneEventOnTheCoalition) {
   v1::CreateApiKeyResponse key =
       CreateKey(network_a_.name(), common::v1::ROLE_CONVENER, {a1_.name()});
   clock().Advance(absl::Minutes(1));  // events of the same instant have no order
   v1::ImportRosterResponse response;
   ASSERT_THAT(ImportRoster(key.secret(), a1_.name(), "roster-1", MixedRoster(), &response), IsOk());
-  std::vector<common::v1::AuditEvent> events = AuditEvents(network_a_.name(), a1_.name());
-  ASSERT_THAT(events, Not(IsEmpty()));
+  std::vector<common::v1::AuditEvent> events =
+      EventsOn(AuditEvents(network_a_.name(), a1_.name()), a1_.name());
+  ASSERT_THAT(events, SizeIs(1));
   EXPECT_EQ(events[0].method(), std::string(kMethodPrefix) + "ImportRoster");
-  EXPECT_EQ(events[0].resource(), a1_.name());
   EXPECT_EQ(events[0].actor(), key.api_key().name());
   EXPECT_THAT(events[0].summary(), HasSubstr("2 people"));
+}
+
+TEST_F(RosterImportTest, EveryPersonOrganizationAndMembershipCreatedHasItsOwnEvent) {
+  auto context = Ctx(admin_a_);
+  context->AddMetadata("x-request-id", "roster-call-8");
+  v1::ImportRosterResponse response;
+  ASSERT_THAT(
+      ImportRoster(admin_a_, a1_.name(), "roster-3", MixedRoster(), &response, context.get()),
+      IsOk());
+  ASSERT_EQ(response.people_created(), 2);
+  const std::vector<common::v1::AuditEvent> all = AuditEvents(network_a_.name());
+  int people = 0, organizations = 0, memberships = 0;
+  for (const auto& event : all) {
+    if (event.method() != std::string(kMethodPrefix) + "ImportRoster") continue;
+    EXPECT_EQ(event.request_id(), "roster-call-8");
+    if (absl::StrContains(event.resource(), "/people/")) ++people;
+    if (absl::StrContains(event.resource(), "/organizations/")) ++organizations;
+    if (absl::StrContains(event.resource(), "/memberships/")) ++memberships;
+  }
+  EXPECT_EQ(people, 2);
+  EXPECT_EQ(organizations, 1);  // "Riverside Clinic", made once for both rows
+  EXPECT_EQ(memberships, 2);
+
+  // A re-run creates nothing and writes no event.
+  const size_t before = AuditEvents(network_a_.name()).size();
+  ASSERT_THAT(ImportRoster(admin_a_, a1_.name(), "roster-4", MixedRoster(), &response), IsOk());
+  EXPECT_EQ(AuditEvents(network_a_.name()).size(), before);
 }
 
 TEST_F(RosterImportTest, ImportAuditEventCarriesTheCallsRequestId) {
@@ -315,8 +356,9 @@ TEST_F(RosterImportTest, ImportAuditEventCarriesTheCallsRequestId) {
   ASSERT_THAT(ImportRoster(admin_a_, a1_.name(), "import-body-id", {{Row("Ana", "ana@x.org")}},
                            &response, context.get()),
               IsOk());
-  std::vector<common::v1::AuditEvent> events = AuditEvents(network_a_.name(), a1_.name());
-  ASSERT_THAT(events, Not(IsEmpty()));
+  std::vector<common::v1::AuditEvent> events =
+      EventsOn(AuditEvents(network_a_.name(), a1_.name()), a1_.name());
+  ASSERT_THAT(events, SizeIs(1));
   EXPECT_EQ(events[0].method(), std::string(kMethodPrefix) + "ImportRoster");
   EXPECT_EQ(events[0].request_id(), "roster-call-7");
 }
