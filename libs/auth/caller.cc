@@ -128,6 +128,17 @@ absl::Status Authorize(const Caller& caller, Access access, absl::string_view ne
   return Denied("do this");
 }
 
+absl::Status AuthorizeOwnOrWrite(const Caller& caller, absl::string_view network_id,
+                                 absl::string_view coalition_id, absl::string_view person) {
+  absl::Status write = Authorize(caller, Access::kWriteCoalition, network_id, coalition_id);
+  if (write.ok()) return write;
+  const bool own = caller.role == ROLE_MEMBER && !caller.person.empty() &&
+                   caller.person == person &&
+                   Authorize(caller, Access::kReadCoalition, network_id, coalition_id).ok();
+  if (own) return absl::OkStatus();
+  return write;
+}
+
 absl::StatusOr<const std::vector<std::string>*> CoalitionsVisibleAboutPerson(
     const Caller& caller, absl::string_view person_network, absl::string_view person) {
   absl::Status allowed = Authorize(caller, Access::kReadNetwork, person_network);

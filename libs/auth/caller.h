@@ -77,6 +77,12 @@ enum class Access {
 absl::Status Authorize(const Caller& caller, Access access, absl::string_view network_id,
                        absl::string_view coalition_id = "");
 
+// For what belongs to one person (their one-to-ones, commitments and check-ins): writers of the
+// coalition (admins, its conveners) may act for anyone; a member of the coalition only for
+// themselves. OK or PERMISSION_DENIED.
+absl::Status AuthorizeOwnOrWrite(const Caller& caller, absl::string_view network_id,
+                                 absl::string_view coalition_id, absl::string_view person);
+
 // For reads about one person across coalitions (their memberships, their commitments): the
 // caller must read the person's network; conveners and members then see only the coalitions of
 // their key, and a member only their own person (PERMISSION_DENIED otherwise). The coalition

@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/synchronization/mutex.h"
 #include "libs/core/ids.h"
+#include "libs/server/access_rules.h"
 #include "libs/telemetry/log.h"
 
 namespace coalition::server {
@@ -78,12 +79,17 @@ class CallContextInterceptor final : public Interceptor {
 
   void Intercept(InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
-      std::string id = UsableRequestIdIn(*methods->GetRecvInitialMetadata());
+      const char* method = info_->method() == nullptr ? "" : info_->method();
+      // An anonymous action never carries an id the client chose: the client could send the
+      // same one on its other calls and so link the action to itself in the logs.
+      std::string id = IsAnonymousMethod(method)
+                           ? std::string()
+                           : UsableRequestIdIn(*methods->GetRecvInitialMetadata());
       if (id.empty()) id = NewRequestId();
       grpc::ServerContextBase* ctx = info_->server_context();
       // The handler has not run yet, so nothing else touches the context's metadata.
       ctx->AddInitialMetadata(kRequestIdKey, id);
-      CallTable::Get().Put(ctx, {this, info_->method() == nullptr ? "" : info_->method(), id});
+      CallTable::Get().Put(ctx, {this, method, id});
       registered_ = true;
     }
     methods->Proceed();

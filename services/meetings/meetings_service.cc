@@ -14,6 +14,7 @@
 #include "libs/server/call_context.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
+#include "services/meetings/access_rules.h"
 #include "services/meetings/background.h"
 #include "services/meetings/domain/commitments.h"
 #include "services/meetings/domain/meetings.h"
@@ -58,7 +59,8 @@ MeetingsService::MeetingsService(storage::Database& db, const Clock& clock,
       page_tokens_(std::move(page_token_secret), clock),
       options_(std::move(options)),
       background_(background),
-      watchers_(db, clock, options_.time_zone, options_.watch_poll, options_.watch_limits) {}
+      watchers_(db, clock, options_.time_zone, options_.watch_poll, options_.watch_limits),
+      rpc_(MeetingsAccessRules(), *authenticator_) {}
 
 MeetingsService::~MeetingsService() = default;
 
@@ -208,12 +210,9 @@ MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::GetMeeting(Ctx* ctx, const v1::GetMeetingRequest* req,
                                                       v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, LoadMeeting(s, name));
+      ASSIGN_OR_RETURN(auto stored, LoadMeeting(s, call.scope().InCoalition()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -406,10 +405,8 @@ MeetingsService::Reactor* MeetingsService::RecordAttendance(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::PreviewCheckIn(Ctx* ctx,
                                                           const v1::PreviewCheckInRequest* req,
                                                           v1::AgendaItem* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, LoadMeeting(s, name));
       ASSIGN_OR_RETURN(*resp, CheckInFor(s, name, stored.resource));
@@ -452,12 +449,11 @@ MeetingsService::Reactor* MeetingsService::GetAttendanceReport(
 MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
                                                           const v1::CreateOneToOneRequest* req,
                                                           v1::OneToOne* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     v1::OneToOne one_to_one = req->one_to_one();
     // Members record their own one-to-ones; conveners and admins anyone's.
-    RETURN_IF_ERROR(AuthorizeOwnOrWrite(caller, parent, one_to_one.organizer()));
+    RETURN_IF_ERROR(call.RequireOwnOrWrite(one_to_one.organizer()));
     RETURN_IF_ERROR(
         ValidateNewOneToOne(one_to_one, parent.network, parent.coalition, "one_to_one"));
     StartOneToOne(one_to_one);
@@ -488,8 +484,8 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
                              clock_.Now());
                 RETURN_IF_ERROR(
                     OneToOnes::Insert(s, parent.network, parent.coalition, id, one_to_one));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateOneToOne",
-                                      one_to_one.name(), "planned a one-to-one"));
+                RETURN_IF_ERROR(
+                    call.Audit(s, one_to_one.name(), "planned a one-to-one", clock_.Now()));
                 return one_to_one.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", created, "name"));

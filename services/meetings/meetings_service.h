@@ -15,6 +15,7 @@
 #include "libs/core/page_token.h"
 #include "libs/core/resource_names.h"
 #include "libs/server/resource_calls.h"
+#include "libs/server/rpc.h"
 #include "libs/storage/database.h"
 #include "services/meetings/background.h"
 #include "services/meetings/repository.h"
@@ -178,6 +179,7 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
   BackgroundWork* background_;  // may be null (tests deliver by hand)
   MeetingsRepository repo_;
   CommitmentWatchers watchers_;
+  server::RpcEdge rpc_;  // every handler runs through it
 };
 
 }  // namespace coalition::meetings
