@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "libs/server/executor.h"
 
 namespace coalition::server {
 namespace {
@@ -15,6 +16,14 @@ absl::Status ValidatePositiveInt(absl::string_view value) {
   int parsed = 0;
   if (!absl::SimpleAtoi(value, &parsed) || parsed <= 0) {
     return absl::InvalidArgumentError(absl::StrCat("\"", value, "\" is not a positive integer"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateNonNegativeInt(absl::string_view value) {
+  int parsed = 0;
+  if (!absl::SimpleAtoi(value, &parsed) || parsed < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("\"", value, "\" is not a whole number >= 0"));
   }
   return absl::OkStatus();
 }
@@ -127,6 +136,13 @@ std::vector<FlagSpec> FlagsOf(const ServiceSpec& spec) {
        ValidatePositiveInt},
       {"max_concurrent_streams", "100", "Most concurrent calls per client connection.", false,
        ValidatePositiveInt},
+      {"handler_threads", absl::StrCat(kDefaultHandlerThreads),
+       "Threads that run handler bodies (the store, Redis and calls to other services block "
+       "there, never on gRPC's own threads).",
+       false, ValidatePositiveInt},
+      {"handler_queue", absl::StrCat(kDefaultHandlerQueue),
+       "Calls that may wait for a handler thread; past that a call gets RESOURCE_EXHAUSTED.",
+       false, ValidateNonNegativeInt},
   };
   flags.insert(flags.end(), spec.extra_flags.begin(), spec.extra_flags.end());
   return flags;
@@ -203,6 +219,8 @@ absl::StatusOr<Config> ParseConfig(const ServiceSpec& spec, const std::vector<st
   config.log_level = *telemetry::ParseLogLevel(values["log_level"]);
   absl::SimpleAtoi(values["max_message_bytes"], &config.max_message_bytes);
   absl::SimpleAtoi(values["max_concurrent_streams"], &config.max_concurrent_streams);
+  absl::SimpleAtoi(values["handler_threads"], &config.handler_threads);
+  absl::SimpleAtoi(values["handler_queue"], &config.handler_queue);
   for (const FlagSpec& flag : spec.extra_flags) config.extra[flag.name] = values[flag.name];
 
   if (config.tls_cert.empty() != config.tls_key.empty()) {

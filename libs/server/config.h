@@ -53,6 +53,8 @@ struct Config {
   telemetry::LogLevel log_level = telemetry::LogLevel::kInfo;
   int max_message_bytes = 4 * 1024 * 1024;
   int max_concurrent_streams = 100;
+  int handler_threads = 16;  // kDefaultHandlerThreads
+  int handler_queue = 256;   // kDefaultHandlerQueue
   // Values of ServiceSpec::extra_flags by name (each has one, its default at least).
   std::map<std::string, std::string, std::less<>> extra;
   // --help was given: print Usage() and exit 0 instead of serving.

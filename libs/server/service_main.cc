@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "libs/core/flag_file.h"
+#include "libs/server/executor.h"
 #include "libs/server/grpc_server.h"
 #include "libs/telemetry/log.h"
 #include "libs/telemetry/metrics_exposer.h"
@@ -150,6 +151,13 @@ std::string ShutdownRequest::Wait() const {
 absl::Status Serve(const ServiceSpec& spec, const Config& config, const ServiceFactory& factory,
                    const ShutdownRequest& shutdown,
                    const std::function<void(const ServingInfo&)>& on_serving) {
+  // Before anything can submit a handler body: the executor is sized once per process.
+  if (!ConfigureHandlerExecutor(config.handler_threads, config.handler_queue)) {
+    telemetry::LogWarn("handler executor already running; --handler_threads and "
+                       "--handler_queue are ignored",
+                       {{"threads", HandlerExecutor().threads()},
+                        {"queue", HandlerExecutor().queue_capacity()}});
+  }
   auto registry = std::make_shared<prometheus::Registry>();
   absl::StatusOr<std::unique_ptr<Runtime>> runtime =
       OpenRuntime(spec, config, registry, SystemClock::Get());

@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/server/executor.h"
 
 namespace coalition::server {
 namespace {
@@ -50,6 +51,8 @@ TEST(ConfigTest, DefaultsComeFromTheServiceSpec) {
   EXPECT_EQ(config->log_level, telemetry::LogLevel::kInfo);
   EXPECT_EQ(config->max_message_bytes, 4 * 1024 * 1024);
   EXPECT_EQ(config->max_concurrent_streams, 100);
+  EXPECT_EQ(config->handler_threads, kDefaultHandlerThreads);
+  EXPECT_EQ(config->handler_queue, kDefaultHandlerQueue);
   EXPECT_FALSE(config->ExtraBool("create_admin_key"));
   EXPECT_FALSE(config->help);
 }
@@ -63,6 +66,8 @@ TEST(ConfigTest, EnvironmentVariablesSetEveryFlag) {
                                              {"COALITION_LOG_LEVEL", "debug"},
                                              {"COALITION_MAX_MESSAGE_BYTES", "1024"},
                                              {"COALITION_MAX_CONCURRENT_STREAMS", "7"},
+                                             {"COALITION_HANDLER_THREADS", "4"},
+                                             {"COALITION_HANDLER_QUEUE", "0"},
                                              {"COALITION_ADMIN_NETWORK", "networks/n1"}});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->listen, "127.0.0.1:6000");
@@ -73,6 +78,8 @@ TEST(ConfigTest, EnvironmentVariablesSetEveryFlag) {
   EXPECT_EQ(config->log_level, telemetry::LogLevel::kDebug);
   EXPECT_EQ(config->max_message_bytes, 1024);
   EXPECT_EQ(config->max_concurrent_streams, 7);
+  EXPECT_EQ(config->handler_threads, 4);
+  EXPECT_EQ(config->handler_queue, 0);
   EXPECT_EQ(config->Extra("admin_network"), "networks/n1");
 }
 
@@ -142,6 +149,8 @@ TEST(ConfigTest, BadValuesAreErrorsNamingTheFlag) {
       {"log_level", "verbose"},
       {"max_message_bytes", "4MiB"},
       {"max_concurrent_streams", "0"},
+      {"handler_threads", "0"},
+      {"handler_queue", "-1"},
       {"create_admin_key", "maybe"},
   };
   for (const auto& [flag, value] : bad) {

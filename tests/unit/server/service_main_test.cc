@@ -373,7 +373,8 @@ TEST(RunServiceTest, HelpPrintsEveryFlagWithItsVariableAndExitsZero) {
   EXPECT_EQ(process.Wait(), 0);
   for (const char* flag :
        {"listen", "metrics_listen", "store", "redis", "tls_cert", "tls_key", "tls_client_ca",
-        "drain_timeout", "log_level", "max_message_bytes", "max_concurrent_streams", "greeting"}) {
+        "drain_timeout", "log_level", "max_message_bytes", "max_concurrent_streams",
+        "handler_threads", "handler_queue", "greeting"}) {
     EXPECT_THAT(process.stdout_text(), HasSubstr(absl::StrCat("--", flag, "\n")));
     EXPECT_THAT(process.stdout_text(), HasSubstr(EnvironmentVariableFor(flag)));
   }
@@ -400,6 +401,36 @@ TEST(RunServiceTest, EnvironmentConfiguresTheServicesOwnFlags) {
   ASSERT_TRUE(factory.has_value()) << process.stderr_text();
   EXPECT_EQ((*factory)["greeting"], "bonjour");
   EXPECT_EQ((*factory)["service"], "fake");
+}
+
+TEST(RunServiceTest, HandlerFlagsSizeTheExecutor) {
+  // One thread and no queue: while a call works, the next one is refused at once.
+  ServiceProcess process(
+      {"--store=sqlite::memory:", "--handler_threads=1", "--handler_queue", "0"});
+  std::optional<nlohmann::json> serving = process.WaitForLog("serving");
+  ASSERT_TRUE(serving.has_value()) << process.stderr_text();
+  auto stub = MembershipService::NewStub(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*serving)["port"].get<int>()),
+                          grpc::InsecureChannelCredentials()));
+  grpc::Status slow;
+  std::thread call([&] {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    CreateNetworkRequest request;
+    request.mutable_network()->set_display_name("2s");
+    Network response;
+    slow = stub->CreateNetwork(&context, request, &response);
+  });
+  ASSERT_TRUE(process.WaitForLog("network work started").has_value()) << process.stderr_text();
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  GetNetworkRequest request;
+  request.set_name("networks/n1");
+  Network response;
+  const grpc::Status refused = stub->GetNetwork(&context, request, &response);
+  call.join();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << refused.error_message();
+  EXPECT_TRUE(slow.ok()) << slow.error_message();
 }
 
 TEST(RunServiceTest, SigtermLetsTheCallInFlightFinishThenExitsZero) {
