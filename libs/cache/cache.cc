@@ -15,11 +15,14 @@
 namespace coalition::cache {
 namespace {
 
+thread_local bool anonymous_scope = false;
+
 class PassThroughCache final : public Cache {
  public:
   absl::StatusOr<std::string> GetOrLoad(
       absl::string_view key, absl::Duration ttl,
       absl::FunctionRef<absl::StatusOr<std::string>()> load) override {
+    if (AnonymousScope::Active()) return load();
     return flights_.Do(key, load);
   }
 
@@ -30,6 +33,14 @@ class PassThroughCache final : public Cache {
 };
 
 }  // namespace
+
+AnonymousScope::AnonymousScope(bool active) : previous_(anonymous_scope) {
+  anonymous_scope = previous_ || active;
+}
+
+AnonymousScope::~AnonymousScope() { anonymous_scope = previous_; }
+
+bool AnonymousScope::Active() { return anonymous_scope; }
 
 absl::Duration JitteredTtl(absl::Duration ttl, absl::BitGenRef gen) {
   if (ttl <= absl::ZeroDuration()) return ttl;

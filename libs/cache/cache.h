@@ -66,6 +66,24 @@ struct RedisOptions {
   const coalition::Clock* clock = nullptr;
 };
 
+// While one is alive on a thread, GetOrLoad on that thread only loads: it neither reads nor
+// fills the cache, and counts nothing. Anonymous actions run under one (libs/server/rpc.h), so
+// that no key they would touch (a membership check keyed by person, say) records in Redis when
+// that person acted, through its TTL or its idle time. Invalidate is unaffected.
+class AnonymousScope {
+ public:
+  explicit AnonymousScope(bool active = true);
+  ~AnonymousScope();
+  AnonymousScope(const AnonymousScope&) = delete;
+  AnonymousScope& operator=(const AnonymousScope&) = delete;
+
+  // Whether the calling thread is inside an active scope.
+  static bool Active();
+
+ private:
+  bool previous_;
+};
+
 // A cache in Redis through hiredis.
 std::unique_ptr<Cache> NewRedisCache(const RedisOptions& options);
 

@@ -217,6 +217,7 @@ class RedisCache final : public Cache {
 absl::StatusOr<std::string> RedisCache::GetOrLoad(
     absl::string_view key, absl::Duration ttl,
     absl::FunctionRef<absl::StatusOr<std::string>()> load) {
+  if (AnonymousScope::Active()) return load();
   const std::string full_key = absl::StrCat(options_.key_prefix, key);
   if (!MayUseRedis()) {
     metrics_.bypass->Increment();

@@ -15,7 +15,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "libs/auth/caller.h"
+#include "libs/cache/cache.h"
 #include "libs/server/access_rules.h"
+#include "libs/server/call_context.h"
 #include "libs/server/executor.h"
 #include "libs/core/status.h"
 #include "libs/server/unary.h"
@@ -89,6 +91,8 @@ class RpcEdge {
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx,
                                   const google::protobuf::Message* request, Fn&& body) {
     return FinishUnary(ctx, [this, ctx, request, body = std::forward<Fn>(body)]() -> absl::Status {
+      // An anonymous action touches no cache key at all, from authentication on.
+      cache::AnonymousScope no_cache(IsAnonymousMethod(MethodOf(ctx)));
       ASSIGN_OR_RETURN(Call call, Admit(*ctx, *request));
       absl::Status status = body(call);
       return CheckApplied(call, std::move(status));

@@ -168,6 +168,30 @@ TEST_F(RedisCacheTest, MissLoadsOnceThenHitsServeTheCachedValue) {
   EXPECT_EQ(Requests("hit"), 2);
 }
 
+TEST_F(RedisCacheTest, AnonymousScopeNeitherReadsNorFillsRedis) {
+  std::unique_ptr<Cache> cache = NewRedisCache(Options());
+  FakeStore store("ada,grace");
+  {
+    AnonymousScope anonymous;
+    for (int i = 0; i < 2; ++i) ASSERT_TRUE(Read(*cache, store).ok());
+    EXPECT_EQ(store.loads(), 2);  // nothing was stored to hit
+  }
+  EXPECT_EQ(Requests("miss") + Requests("hit") + Requests("bypass"), 0);
+  ASSERT_TRUE(Read(*cache, store).ok());  // the first read outside fills the key
+  EXPECT_EQ(store.loads(), 3);
+  EXPECT_EQ(Requests("miss"), 1);
+  {
+    // Even a key that is in Redis is not read: its idle time would say when.
+    AnonymousScope anonymous;
+    ASSERT_TRUE(Read(*cache, store).ok());
+    EXPECT_EQ(store.loads(), 4);
+    AnonymousScope inactive_inside(false);  // an inner scope cannot switch it off
+    EXPECT_TRUE(AnonymousScope::Active());
+  }
+  EXPECT_FALSE(AnonymousScope::Active());
+  EXPECT_EQ(Requests("hit"), 0);
+}
+
 TEST_F(RedisCacheTest, InvalidateMakesTheNextReadLoadAgain) {
   std::unique_ptr<Cache> cache = NewRedisCache(Options());
   FakeStore store("old");
