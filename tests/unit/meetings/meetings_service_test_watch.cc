@@ -13,6 +13,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "libs/core/proto_time.h"
+#include "libs/telemetry/log.h"
 #include "libs/testing/captured_log.h"
 #include "tests/unit/meetings/meetings_test_fixture.h"
 
@@ -308,6 +309,8 @@ TEST_F(WatchTest, InternalErrorReachesTheClientOnlyAsTheRequestId) {
 }
 
 TEST_F(WatchTest, WritesOneAccessLogLineWhenItEnds) {
+  // The fixture keeps only errors (each SetUp sets that again); a clean end's line is info.
+  telemetry::ConfigureLogging({"meetings-test", telemetry::LogLevel::kInfo});
   coalition::testing::CapturedLog log;
   auto stream = Watch(a1_.name(), convener_a1_);
   CreateCommitment(a1_.name(), alice_.name(), "seen", Day(10));
