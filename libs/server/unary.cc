@@ -53,3 +53,13 @@ grpc::Status RefuseBusy(grpc::CallbackServerContext* ctx,
 }
 
 }  // namespace coalition::server::internal
+
+namespace coalition::server {
+
+grpc::Status StreamStatus(grpc::CallbackServerContext* ctx,
+                          std::chrono::steady_clock::time_point start, const absl::Status& status) {
+  internal::UnaryCall call(ctx, start);
+  return call.Finish(status);
+}
+
+}  // namespace coalition::server

@@ -42,6 +42,12 @@ grpc::Status RefuseBusy(grpc::CallbackServerContext* ctx,
 
 }  // namespace internal
 
+// The final status of a streaming call, converted and logged exactly as FinishUnary's is: one
+// access log line, and INTERNAL, UNKNOWN and DATA_LOSS masked. Called on the thread that
+// finishes the stream, just before Finish; `start` is when the handler was called.
+grpc::Status StreamStatus(grpc::CallbackServerContext* ctx,
+                          std::chrono::steady_clock::time_point start, const absl::Status& status);
+
 // Runs a unary handler's body on the handler executor and finishes the call with its status:
 //
 //   grpc::ServerUnaryReactor* GetNetwork(grpc::CallbackServerContext* ctx,

@@ -3,14 +3,17 @@
 #include "coalition/meetings/v1/meetings_service.grpc.pb.h"
 
 namespace coalition::meetings {
-namespace {
 
 using auth::Access;
 using server::AccessRule;
 using server::Also;
 using server::Target;
 
-std::vector<AccessRule> Rules() {
+const google::protobuf::ServiceDescriptor& MeetingsServiceDescriptor() {
+  return *v1::CreateMeetingRequest::descriptor()->file()->FindServiceByName("MeetingsService");
+}
+
+std::vector<AccessRule> MeetingsRuleTable() {
   const auto meeting = [](const char* field) { return Target::InCoalition(field, "meetings"); };
   const auto one_to_one = [](const char* field) { return Target::InCoalition(field, "oneToOnes"); };
   const auto commitment = [](const char* field) {
@@ -49,7 +52,8 @@ std::vector<AccessRule> Rules() {
       {"ListPersonCommitments", Access::kReadNetwork, Target::InNetwork("person", "people"),
        Also::kAboutPerson},
       {"GetFollowThroughReport", Access::kReadCoalition, coalition},
-      {"ListOverloadedPeople", Access::kReadCoalition, coalition},
+      // Overload is counted across every coalition of the network: its admins see it.
+      {"ListOverloadedPeople", Access::kAdminNetwork, Target::Network("parent")},
       {"WatchCommitmentEvents", Access::kReadCoalition, coalition},
       // Campaign timelines: conveners keep them; members read them.
       {"CreateCampaign", Access::kWriteCoalition, coalition},
@@ -63,12 +67,9 @@ std::vector<AccessRule> Rules() {
   };
 }
 
-}  // namespace
-
 const server::AccessRules& MeetingsAccessRules() {
-  static const server::AccessRules* rules = new server::AccessRules(server::AccessRules::MakeOrDie(
-      *v1::CreateMeetingRequest::descriptor()->file()->FindServiceByName("MeetingsService"),
-      Rules()));
+  static const server::AccessRules* rules = new server::AccessRules(
+      server::AccessRules::MakeOrDie(MeetingsServiceDescriptor(), MeetingsRuleTable()));
   return *rules;
 }
 

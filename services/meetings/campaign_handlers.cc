@@ -10,18 +10,13 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
-#include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
 #include "services/meetings/domain/campaigns.h"
 #include "services/meetings/domain/validation.h"
 #include "services/meetings/meetings_service.h"
-#include "services/meetings/service_support.h"
 
 namespace coalition::meetings {
 
-using auth::Access;
-using auth::Authorize;
-using auth::Caller;
 using server::Found;
 using server::NextToken;
 using server::PageOf;
@@ -105,10 +100,8 @@ absl::Status MeetingsService::RollUp(Session& s, const CoalitionName&, v1::Campa
 MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
                                                           const v1::CreateCampaignRequest* req,
                                                           v1::Campaign* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     v1::Campaign campaign = req->campaign();
     RETURN_IF_ERROR(ValidateCampaign(campaign, parent.network, parent.coalition, "campaign"));
     RETURN_IF_ERROR(RequireAim(campaign.aim()));
@@ -125,9 +118,9 @@ MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
                              clock_.Now());
                 RETURN_IF_ERROR(
                     Campaigns::Insert(s, parent.network, parent.coalition, id, campaign));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateCampaign",
-                                      campaign.name(),
-                                      absl::StrCat("created \"", campaign.display_name(), "\"")));
+                RETURN_IF_ERROR(call.Audit(
+                    s, campaign.name(), absl::StrCat("created \"", campaign.display_name(), "\""),
+                    clock_.Now()));
                 return campaign.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", created, "name"));
@@ -149,10 +142,8 @@ absl::Status MeetingsService::RequireAim(const std::string& aim) {
 
 MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCampaignRequest* req,
                                                        v1::Campaign* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
@@ -166,10 +157,8 @@ MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCa
 MeetingsService::Reactor* MeetingsService::ListCampaigns(Ctx* ctx,
                                                          const v1::ListCampaignsRequest* req,
                                                          v1::ListCampaignsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     const std::string query = absl::StrCat("ListCampaigns/", req->parent());
     ASSIGN_OR_RETURN(storage::ListQuery q,
                      PageOf(page_tokens_, query, req->page_size(), req->page_token()));
@@ -188,11 +177,8 @@ MeetingsService::Reactor* MeetingsService::ListCampaigns(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
                                                           const v1::UpdateCampaignRequest* req,
                                                           v1::Campaign* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name,
-                     ParseCoalitionChild("campaigns", req->campaign().name(), "campaign.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     ASSIGN_OR_RETURN(std::vector<std::string> paths,
                      EffectiveUpdatePaths(req->campaign(), req->update_mask(), kCampaignUpdatable));
     if (std::find(paths.begin(), paths.end(), "aim") != paths.end()) {
@@ -214,8 +200,8 @@ MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
       *campaign.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(
           Campaigns::Update(s, name.network, name.coalition, name.id, campaign, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateCampaign", campaign.name(),
-                            absl::StrCat("updated ", absl::StrJoin(paths, ", "))));
+      RETURN_IF_ERROR(call.Audit(
+          s, campaign.name(), absl::StrCat("updated ", absl::StrJoin(paths, ", ")), clock_.Now()));
       campaign.set_etag(EtagFor(campaign.name(), stored.revision + 1));
       RETURN_IF_ERROR(RollUp(s, name.Coalition(), campaign));
       *resp = std::move(campaign);
@@ -227,27 +213,24 @@ MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
                                                           const v1::DeleteCampaignRequest* req,
                                                           google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
       RETURN_IF_ERROR(Campaigns::Delete(s, name.network, name.coalition, name.id));
-      return Audit(s, caller, ctx, name.network, "DeleteCampaign", req->name(),
-                   absl::StrCat("deleted \"", stored.resource.display_name(), "\""));
+      return call.Audit(s, req->name(),
+                        absl::StrCat("deleted \"", stored.resource.display_name(), "\""),
+                        clock_.Now());
     });
   });
 }
 
 MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
     Ctx* ctx, const v1::CreateAccomplishmentRequest* req, v1::Accomplishment* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     v1::Accomplishment accomplishment = req->accomplishment();
     RETURN_IF_ERROR(
         ValidateAccomplishment(accomplishment, parent.network, parent.coalition, "accomplishment"));
@@ -267,9 +250,9 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
                 *accomplishment.mutable_create_time() = ToProtoTimestamp(clock_.Now());
                 RETURN_IF_ERROR(Accomplishments::Insert(s, parent.network, parent.coalition, id,
                                                         accomplishment));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateAccomplishment",
-                                      accomplishment.name(),
-                                      absl::StrCat("celebrated \"", accomplishment.title(), "\"")));
+                RETURN_IF_ERROR(call.Audit(
+                    s, accomplishment.name(),
+                    absl::StrCat("celebrated \"", accomplishment.title(), "\""), clock_.Now()));
                 return accomplishment.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("accomplishments", created, "name"));
@@ -284,10 +267,8 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
 
 MeetingsService::Reactor* MeetingsService::ListAccomplishments(
     Ctx* ctx, const v1::ListAccomplishmentsRequest* req, v1::ListAccomplishmentsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     const std::string query = absl::StrCat("ListAccomplishments/", req->parent());
     ASSIGN_OR_RETURN(storage::ListQuery q,
                      PageOf(page_tokens_, query, req->page_size(), req->page_token()));
@@ -305,10 +286,8 @@ MeetingsService::Reactor* MeetingsService::ListAccomplishments(
 MeetingsService::Reactor* MeetingsService::ListAuditEvents(Ctx* ctx,
                                                            const v1::ListAuditEventsRequest* req,
                                                            v1::ListAuditEventsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(NetworkName parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     FieldViolations v;
     LimitText(v, "resource_prefix", req->resource_prefix(), 500);
     RETURN_IF_ERROR(v.ToStatus());

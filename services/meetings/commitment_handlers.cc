@@ -9,19 +9,13 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
-#include "libs/server/call_context.h"
-#include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
 #include "services/meetings/domain/commitments.h"
 #include "services/meetings/domain/validation.h"
 #include "services/meetings/meetings_service.h"
-#include "services/meetings/service_support.h"
 
 namespace coalition::meetings {
 
-using auth::Access;
-using auth::Authorize;
-using auth::Caller;
 using server::Found;
 using server::NextToken;
 using server::PageOf;
@@ -83,14 +77,11 @@ absl::StatusOr<bool> MeetingsService::SeenRequest(const std::string& network,
 MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
                                                             const v1::CreateCommitmentRequest* req,
                                                             v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     v1::Commitment commitment = req->commitment();
     // The decisions and assessment services create commitments with their service keys.
-    if (!Authorize(caller, Access::kServiceCall, parent.network).ok()) {
-      RETURN_IF_ERROR(AuthorizeOwnOrWrite(caller, parent, commitment.person()));
-    }
+    RETURN_IF_ERROR(call.RequireOwnOrWrite(commitment.person()));
     RETURN_IF_ERROR(ValidateCommitment(commitment, parent.network, parent.coalition, "commitment"));
     ASSIGN_OR_RETURN(bool retried,
                      SeenRequest(parent.network, "CreateCommitment", req->request_id()));
@@ -106,10 +97,10 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(CheckSourceExists(s, commitment.source()));
                 ASSIGN_OR_RETURN(std::string name,
-                                 InsertCommitment(s, parent, commitment, caller.key));
-                RETURN_IF_ERROR(
-                    Audit(s, caller, ctx, parent.network, "CreateCommitment", name,
-                          absl::StrCat("commitment due ", DateToString(commitment.due_date()))));
+                                 InsertCommitment(s, parent, commitment, call.caller().key));
+                RETURN_IF_ERROR(call.Audit(
+                    s, name, absl::StrCat("commitment due ", DateToString(commitment.due_date())),
+                    clock_.Now()));
                 return name;
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", created, "name"));
@@ -142,10 +133,8 @@ absl::Status MeetingsService::CheckSourceExists(Session& s, const v1::Commitment
 MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
                                                          const v1::GetCommitmentRequest* req,
                                                          v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
           auto stored,
@@ -159,10 +148,8 @@ MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::ListCommitments(Ctx* ctx,
                                                            const v1::ListCommitmentsRequest* req,
                                                            v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     FieldViolations v;
     if (!v1::Commitment::Status_IsValid(req->status())) v.Add("status", "is not a known value");
     if (!v1::CommitmentSource::Kind_IsValid(req->source_kind())) {
@@ -198,15 +185,14 @@ MeetingsService::Reactor* MeetingsService::ListCommitments(Ctx* ctx,
 }
 
 absl::Status MeetingsService::ChangeCommitment(
-    const Ctx* ctx, const Caller& caller, const CoalitionChildName& name, const std::string& etag,
-    absl::string_view method,
+    const server::Call& call, const CoalitionChildName& name, const std::string& etag,
     absl::FunctionRef<absl::StatusOr<std::string>(v1::Commitment&)> change, v1::Commitment* resp) {
   const std::string commitment_name =
       CoalitionChild(name.network, name.coalition, "commitments", name.id);
   return db_.Transact([&](Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(auto stored, Found(Commitments::Get(s, name.network, name.coalition, name.id),
                                         commitment_name));
-    RETURN_IF_ERROR(AuthorizeOwnOrWrite(caller, name.Coalition(), stored.resource.person()));
+    RETURN_IF_ERROR(call.RequireOwnOrWrite(stored.resource.person()));
     RETURN_IF_ERROR(CheckEtag(etag, commitment_name, stored.revision));
     v1::Commitment commitment = stored.resource;
     ASSIGN_OR_RETURN(std::string summary, change(commitment));
@@ -222,7 +208,7 @@ absl::Status MeetingsService::ChangeCommitment(
       *event.mutable_commitment() = commitment;
       RETURN_IF_ERROR(repo_.AppendCommitmentEvent(s, name.network, name.coalition, event));
     }
-    RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, method, commitment.name(), summary));
+    RETURN_IF_ERROR(call.Audit(s, commitment.name(), summary, clock_.Now()));
     *resp = std::move(commitment);
     return absl::OkStatus();
   });
@@ -231,12 +217,9 @@ absl::Status MeetingsService::ChangeCommitment(
 MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
                                                             const v1::UpdateCommitmentRequest* req,
                                                             v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(
-        auto name, ParseCoalitionChild("commitments", req->commitment().name(), "commitment.name"));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     // Readers of the coalition get this far; whose commitment it is is checked once it is loaded.
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+    const CoalitionChildName name = call.scope().InCoalition();
     ASSIGN_OR_RETURN(
         std::vector<std::string> paths,
         EffectiveUpdatePaths(req->commitment(), req->update_mask(), kCommitmentUpdatable));
@@ -244,7 +227,7 @@ MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
       RETURN_IF_ERROR(RequireTeam(name.Coalition(), req->commitment().team(), "commitment.team"));
     }
     return ChangeCommitment(
-        ctx, caller, name, req->commitment().etag(), "UpdateCommitment",
+        call, name, req->commitment().etag(),
         [&](v1::Commitment& commitment) -> absl::StatusOr<std::string> {
           if (commitment.status() != v1::Commitment::OPEN) {
             return absl::FailedPreconditionError(
@@ -262,10 +245,8 @@ MeetingsService::Reactor* MeetingsService::UpdateCommitment(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::CheckInCommitment(
     Ctx* ctx, const v1::CheckInCommitmentRequest* req, v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     LimitText(v, "note", req->note(), kMaxTextLength);
     if (!v1::Commitment::Status_IsValid(req->status()) || req->status() == v1::Commitment::OPEN) {
@@ -284,11 +265,11 @@ MeetingsService::Reactor* MeetingsService::CheckInCommitment(
       }));
     }
     return ChangeCommitment(
-        ctx, caller, name, req->etag(), "CheckInCommitment",
+        call, name, req->etag(),
         [&](v1::Commitment& commitment) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(meetings::CheckInCommitment(commitment, req->status(), req->note(),
-                                                      req->meeting(), caller.key, clock_.Now(),
-                                                      Today()));
+                                                      req->meeting(), call.caller().key,
+                                                      clock_.Now(), Today()));
           return req->status() == v1::Commitment::STATUS_UNSPECIFIED
                      ? std::string("checked in")
                      : absl::StrCat("marked ", v1::Commitment::Status_Name(req->status()));
@@ -300,10 +281,8 @@ MeetingsService::Reactor* MeetingsService::CheckInCommitment(
 MeetingsService::Reactor* MeetingsService::ReopenCommitment(Ctx* ctx,
                                                             const v1::ReopenCommitmentRequest* req,
                                                             v1::Commitment* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     RequireText(v, "note", req->note(), kMaxTextLength);
     if (req->has_due_date() && !IsValidDate(req->due_date())) {
@@ -313,10 +292,10 @@ MeetingsService::Reactor* MeetingsService::ReopenCommitment(Ctx* ctx,
     std::optional<Date> due_date;
     if (req->has_due_date()) due_date = req->due_date();
     return ChangeCommitment(
-        ctx, caller, name, req->etag(), "ReopenCommitment",
+        call, name, req->etag(),
         [&](v1::Commitment& commitment) -> absl::StatusOr<std::string> {
-          RETURN_IF_ERROR(meetings::ReopenCommitment(commitment, req->note(), due_date, caller.key,
-                                                     clock_.Now(), Today()));
+          RETURN_IF_ERROR(meetings::ReopenCommitment(commitment, req->note(), due_date,
+                                                     call.caller().key, clock_.Now(), Today()));
           return absl::StrCat("reopened (", commitment.reopen_count(), " of ", kMaxReopens, ")");
         },
         resp);
@@ -325,10 +304,8 @@ MeetingsService::Reactor* MeetingsService::ReopenCommitment(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::ListDueSoonCommitments(
     Ctx* ctx, const v1::ListDueSoonCommitmentsRequest* req, v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     ASSIGN_OR_RETURN(int days, HorizonDays(req->within(), req->has_within(), "within"));
     const absl::CivilDay today = Today();
     // The token is bound to the day too: tomorrow's list is another list.
@@ -348,10 +325,8 @@ MeetingsService::Reactor* MeetingsService::ListDueSoonCommitments(
 
 MeetingsService::Reactor* MeetingsService::ListOverdueCommitments(
     Ctx* ctx, const v1::ListOverdueCommitmentsRequest* req, v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     const absl::CivilDay today = Today();
     const std::string query =
         absl::StrCat("ListOverdueCommitments/", req->parent(), "/", absl::FormatCivilTime(today));
@@ -369,11 +344,8 @@ MeetingsService::Reactor* MeetingsService::ListOverdueCommitments(
 
 MeetingsService::Reactor* MeetingsService::ListPersonCommitments(
     Ctx* ctx, const v1::ListPersonCommitmentsRequest* req, v1::ListCommitmentsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto person, ParseNetworkChild("people", req->person(), "person"));
-    ASSIGN_OR_RETURN(const std::vector<std::string>* scope,
-                     auth::CoalitionsVisibleAboutPerson(caller, person.network, req->person()));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName person = call.scope().InNetwork();
     if (!v1::Commitment::Status_IsValid(req->status())) {
       return InvalidField("status", "is not a known value");
     }
@@ -382,8 +354,9 @@ MeetingsService::Reactor* MeetingsService::ListPersonCommitments(
     ASSIGN_OR_RETURN(storage::ListQuery q,
                      PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto page, repo_.PersonCommitments(s, person.network, req->person(),
-                                                          req->status(), scope, q));
+      ASSIGN_OR_RETURN(auto page,
+                       repo_.PersonCommitments(s, person.network, req->person(), req->status(),
+                                               call.visible_coalitions(), q));
       for (v1::Commitment& c : page.items) *resp->add_commitments() = std::move(c);
       resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
       return absl::OkStatus();
@@ -393,10 +366,8 @@ MeetingsService::Reactor* MeetingsService::ListPersonCommitments(
 
 MeetingsService::Reactor* MeetingsService::GetFollowThroughReport(
     Ctx* ctx, const v1::GetFollowThroughReportRequest* req, v1::FollowThroughReport* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateReportWindow(req->window(), "window"));
     const absl::CivilDay start = ToCivilDay(req->window().start_date());
     const absl::CivilDay end = ToCivilDay(req->window().end_date());
@@ -411,11 +382,9 @@ MeetingsService::Reactor* MeetingsService::GetFollowThroughReport(
 
 MeetingsService::Reactor* MeetingsService::ListOverloadedPeople(
     Ctx* ctx, const v1::ListOverloadedPeopleRequest* req, v1::ListOverloadedPeopleResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(NetworkName parent, ParseNetworkName(req->parent(), "parent"));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     // Overload is counted across every coalition: network admins see it.
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+    const NetworkName parent = call.scope().Network();
     if (req->threshold() < 0 || req->threshold() > 1000) {
       return InvalidField("threshold", "must be from 1 to 1000, or 0 for the service's default");
     }
@@ -434,28 +403,26 @@ MeetingsService::Reactor* MeetingsService::ListOverloadedPeople(
 
 grpc::ServerWriteReactor<v1::CommitmentEvent>* MeetingsService::WatchCommitmentEvents(
     Ctx* ctx, const v1::WatchCommitmentEventsRequest* req) {
-  // Only what is quick is done here, on gRPC's thread; the request and the secret are copied
-  // because the subscription is settled later, and re-checked for as long as the watch lasts.
-  absl::StatusOr<std::string> secret = auth::BearerSecret(*ctx);
-  if (!secret.ok()) return CommitmentWatchers::Refuse(ToGrpcStatus(secret.status()));
-  return watchers_.Open([this, secret = *std::move(secret), method = server::MethodOf(ctx),
-                         request = *req]() -> absl::StatusOr<CommitmentSubscription> {
-    ASSIGN_OR_RETURN(Caller caller, auth::AuthenticateSecret(*authenticator_, secret, method));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(request.parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
-    ASSIGN_OR_RETURN(int days, HorizonDays(request.due_soon_within(), request.has_due_soon_within(),
-                                           "due_soon_within"));
-    CommitmentSubscription subscription;
-    subscription.network = parent.network;
-    subscription.coalition = parent.coalition;
-    subscription.due_soon_days = days;
-    subscription.caller = caller.key;
-    subscription.recheck = [this, secret, method, parent]() -> absl::Status {
-      ASSIGN_OR_RETURN(Caller now, auth::AuthenticateSecret(*authenticator_, secret, method));
-      return Authorize(now, Access::kReadCoalition, parent.network, parent.coalition);
-    };
-    return subscription;
-  });
+  // The subscription is settled on the handler executor, and the caller is admitted again with
+  // the same key and request for as long as the watch lasts; the watch keeps `ctx` alive while
+  // either runs.
+  return watchers_.Open(
+      ctx, [this, ctx, request = *req]() -> absl::StatusOr<CommitmentSubscription> {
+        ASSIGN_OR_RETURN(std::string secret, auth::BearerSecret(*ctx));
+        ASSIGN_OR_RETURN(server::Call call, rpc_.Admit(*ctx, secret, request));
+        const CoalitionName parent = call.scope().Coalition();
+        ASSIGN_OR_RETURN(int days, HorizonDays(request.due_soon_within(),
+                                               request.has_due_soon_within(), "due_soon_within"));
+        CommitmentSubscription subscription;
+        subscription.network = parent.network;
+        subscription.coalition = parent.coalition;
+        subscription.due_soon_days = days;
+        subscription.caller = call.caller().key;
+        subscription.recheck = [this, ctx, secret, request]() -> absl::Status {
+          return rpc_.Admit(*ctx, secret, request).status();
+        };
+        return subscription;
+      });
 }
 
 }  // namespace coalition::meetings

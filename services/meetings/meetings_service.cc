@@ -11,8 +11,6 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/status.h"
 #include "libs/core/validation.h"
-#include "libs/server/call_context.h"
-#include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
 #include "services/meetings/access_rules.h"
 #include "services/meetings/background.h"
@@ -20,15 +18,11 @@
 #include "services/meetings/domain/meetings.h"
 #include "services/meetings/domain/one_to_ones.h"
 #include "services/meetings/domain/validation.h"
-#include "services/meetings/service_support.h"
 
 namespace coalition::meetings {
 
 namespace mv1 = ::coalition::membership::v1;
 
-using auth::Access;
-using auth::Authorize;
-using auth::Caller;
 using server::Found;
 using server::NextToken;
 using server::PageOf;
@@ -65,19 +59,6 @@ MeetingsService::MeetingsService(storage::Database& db, const Clock& clock,
 MeetingsService::~MeetingsService() = default;
 
 void MeetingsService::BeginShutdown() { watchers_.EndAll(); }
-
-absl::StatusOr<Caller> MeetingsService::Authenticate(const Ctx* ctx) {
-  return auth::AuthenticateCall(*authenticator_, *ctx, server::MethodOf(ctx));
-}
-
-absl::Status MeetingsService::Audit(Session& s, const Caller& caller, const Ctx* ctx,
-                                    absl::string_view network, absl::string_view method,
-                                    absl::string_view resource, absl::string_view summary) {
-  return server::AppendAudit(s, *ctx, network,
-                             {caller.key, caller.person, absl::StrCat(kService, method),
-                              std::string(resource), std::string(summary)},
-                             clock_.Now());
-}
 
 absl::CivilDay MeetingsService::Today() const {
   return absl::ToCivilDay(clock_.Now(), options_.time_zone);
@@ -169,10 +150,8 @@ absl::StatusOr<Stored<v1::Meeting>> MeetingsService::LoadMeeting(Session& s,
 MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
                                                          const v1::CreateMeetingRequest* req,
                                                          v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     v1::Meeting meeting = req->meeting();
     RETURN_IF_ERROR(ValidateMeeting(meeting, parent.network, parent.coalition, "meeting"));
     ScheduleMeeting(meeting);
@@ -196,8 +175,9 @@ MeetingsService::Reactor* MeetingsService::CreateMeeting(Ctx* ctx,
                 PlaceCheckInItem(meeting, std::move(check_in));
                 RETURN_IF_ERROR(
                     Meetings::Insert(s, name.network, name.coalition, name.id, meeting));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "CreateMeeting", meeting.name(),
-                                      absl::StrCat("scheduled \"", meeting.display_name(), "\"")));
+                RETURN_IF_ERROR(call.Audit(
+                    s, meeting.name(), absl::StrCat("scheduled \"", meeting.display_name(), "\""),
+                    clock_.Now()));
                 return meeting.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", created, "name"));
@@ -222,10 +202,8 @@ MeetingsService::Reactor* MeetingsService::GetMeeting(Ctx* ctx, const v1::GetMee
 MeetingsService::Reactor* MeetingsService::ListMeetings(Ctx* ctx,
                                                         const v1::ListMeetingsRequest* req,
                                                         v1::ListMeetingsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     FieldViolations v;
     if (!v1::Meeting::Kind_IsValid(req->kind())) v.Add("kind", "is not a known value");
     if (!v1::Meeting::State_IsValid(req->state())) v.Add("state", "is not a known value");
@@ -257,18 +235,15 @@ MeetingsService::Reactor* MeetingsService::ListMeetings(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::UpdateMeeting(Ctx* ctx,
                                                          const v1::UpdateMeetingRequest* req,
                                                          v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name,
-                     ParseCoalitionChild("meetings", req->meeting().name(), "meeting.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     ASSIGN_OR_RETURN(std::vector<std::string> paths,
                      EffectiveUpdatePaths(req->meeting(), req->update_mask(), kMeetingUpdatable));
     if (std::find(paths.begin(), paths.end(), "team") != paths.end()) {
       RETURN_IF_ERROR(RequireTeam(name.Coalition(), req->meeting().team(), "meeting.team"));
     }
     return ChangeMeeting(
-        ctx, caller, name, req->meeting().etag(), "UpdateMeeting",
+        call, name, req->meeting().etag(),
         [&](Session& s, v1::Meeting& meeting) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(CheckMeetingUpdatable(meeting, paths));
           v1::AgendaItem check_in;
@@ -297,8 +272,7 @@ MeetingsService::Reactor* MeetingsService::UpdateMeeting(Ctx* ctx,
 }
 
 absl::Status MeetingsService::ChangeMeeting(
-    const Ctx* ctx, const Caller& caller, const CoalitionChildName& name, const std::string& etag,
-    absl::string_view method,
+    const server::Call& call, const CoalitionChildName& name, const std::string& etag,
     absl::FunctionRef<absl::StatusOr<std::string>(Session&, v1::Meeting&)> change,
     v1::Meeting* resp) {
   return db_.Transact([&](Session& s) -> absl::Status {
@@ -309,7 +283,7 @@ absl::Status MeetingsService::ChangeMeeting(
     *meeting.mutable_update_time() = ToProtoTimestamp(clock_.Now());
     RETURN_IF_ERROR(
         Meetings::Update(s, name.network, name.coalition, name.id, meeting, stored.revision));
-    RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, method, meeting.name(), summary));
+    RETURN_IF_ERROR(call.Audit(s, meeting.name(), summary, clock_.Now()));
     meeting.set_etag(EtagFor(meeting.name(), stored.revision + 1));
     *resp = std::move(meeting);
     return absl::OkStatus();
@@ -319,12 +293,10 @@ absl::Status MeetingsService::ChangeMeeting(
 MeetingsService::Reactor* MeetingsService::StartMeeting(Ctx* ctx,
                                                         const v1::StartMeetingRequest* req,
                                                         v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return ChangeMeeting(
-        ctx, caller, name, req->etag(), "StartMeeting",
+        call, name, req->etag(),
         [&](Session& s, v1::Meeting& meeting) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(meetings::StartMeeting(meeting));
           // The check-in is as of now: commitments settled since scheduling show their status.
@@ -339,16 +311,14 @@ MeetingsService::Reactor* MeetingsService::StartMeeting(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::CloseMeeting(Ctx* ctx,
                                                         const v1::CloseMeetingRequest* req,
                                                         v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     LimitText(v, "no_commitment_reason", req->no_commitment_reason(), kMaxTextLength);
     LimitText(v, "minutes", req->minutes(), kMaxMinutesLength);
     RETURN_IF_ERROR(v.ToStatus());
     return ChangeMeeting(
-        ctx, caller, name, req->etag(), "CloseMeeting",
+        call, name, req->etag(),
         [&](Session&, v1::Meeting& meeting) -> absl::StatusOr<std::string> {
           if (!req->minutes().empty()) meeting.set_minutes(req->minutes());
           RETURN_IF_ERROR(meetings::CloseMeeting(meeting, meeting.commitment_count(),
@@ -364,15 +334,13 @@ MeetingsService::Reactor* MeetingsService::CloseMeeting(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::CancelMeeting(Ctx* ctx,
                                                          const v1::CancelMeetingRequest* req,
                                                          v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     LimitText(v, "reason", req->reason(), kMaxTextLength);
     RETURN_IF_ERROR(v.ToStatus());
     return ChangeMeeting(
-        ctx, caller, name, req->etag(), "CancelMeeting",
+        call, name, req->etag(),
         [&](Session&, v1::Meeting& meeting) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(meetings::CancelMeeting(meeting, req->reason()));
           return std::string("cancelled");
@@ -384,15 +352,13 @@ MeetingsService::Reactor* MeetingsService::CancelMeeting(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::RecordAttendance(Ctx* ctx,
                                                             const v1::RecordAttendanceRequest* req,
                                                             v1::Meeting* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("meetings", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     RETURN_IF_ERROR(ValidateAttendance(*req, name.network));
     google::protobuf::RepeatedPtrField<v1::Attendance> entries = req->attendance();
     RETURN_IF_ERROR(FillOrganizations(name.network, entries, "attendance"));
     return ChangeMeeting(
-        ctx, caller, name, req->etag(), "RecordAttendance",
+        call, name, req->etag(),
         [&](Session&, v1::Meeting& meeting) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(meetings::RecordAttendance(
               meeting, std::vector<v1::Attendance>(entries.begin(), entries.end())));
@@ -417,10 +383,8 @@ MeetingsService::Reactor* MeetingsService::PreviewCheckIn(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::GetAttendanceReport(
     Ctx* ctx, const v1::GetAttendanceReportRequest* req, v1::AttendanceReport* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateReportWindow(req->window(), "window"));
     FieldViolations v;
     CheckCoalitionRef(v, "team", req->team(), "teams", parent.network, parent.coalition, false);
@@ -499,10 +463,8 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOneToOneRequest* req,
                                                        v1::OneToOne* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
@@ -515,10 +477,8 @@ MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOn
 MeetingsService::Reactor* MeetingsService::ListOneToOnes(Ctx* ctx,
                                                          const v1::ListOneToOnesRequest* req,
                                                          v1::ListOneToOnesResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(CoalitionName parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     FieldViolations v;
     if (!v1::OneToOne::State_IsValid(req->state())) v.Add("state", "is not a known value");
     CheckPersonRef(v, "organizer", req->organizer(), parent.network, false);
@@ -543,10 +503,8 @@ MeetingsService::Reactor* MeetingsService::ListOneToOnes(Ctx* ctx,
 
 MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     Ctx* ctx, const v1::RecordOneToOneStageRequest* req, v1::OneToOne* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     RETURN_IF_ERROR(ValidateStageRequest(*req, name.network));
     {
       FieldViolations v;
@@ -559,14 +517,14 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
-      return AuthorizeOwnOrWrite(caller, coalition, stored.resource.organizer());
+      return call.RequireOwnOrWrite(stored.resource.organizer());
     }));
     // Who makes the commitments must be a member: asked before anything is written. As with
     // CreateCommitment, a member records commitments for themselves only.
     const auto& outcome = req->outcome().commitments();
     if (stage == v1::OneToOne::COMMITMENT) {
       for (int i = 0; i < outcome.size(); ++i) {
-        if (!AuthorizeOwnOrWrite(caller, coalition, outcome[i].person()).ok()) {
+        if (!call.RequireOwnOrWrite(outcome[i].person()).ok()) {
           return absl::PermissionDeniedError(
               absl::StrCat("outcome.commitments[", i,
                            "].person: a member key records only its own person's commitments"));
@@ -581,7 +539,7 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
-      RETURN_IF_ERROR(AuthorizeOwnOrWrite(caller, coalition, stored.resource.organizer()));
+      RETURN_IF_ERROR(call.RequireOwnOrWrite(stored.resource.organizer()));
       if (stage == v1::OneToOne::COMMITMENT && !req->request_id().empty()) {
         // A retried commitment stage: the one-to-one is already complete with its outcome.
         ASSIGN_OR_RETURN(auto seen, storage::FindRequest(s, name.network, "RecordOneToOneStage",
@@ -608,12 +566,12 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
         commitment.mutable_source()->set_kind(v1::CommitmentSource::ONE_TO_ONE);
         commitment.mutable_source()->set_resource(one_to_one.name());
         ASSIGN_OR_RETURN(std::string commitment_name,
-                         InsertCommitment(s, coalition, std::move(commitment), caller.key));
+                         InsertCommitment(s, coalition, std::move(commitment), call.caller().key));
         // Each commitment has its own event, as one made through CreateCommitment has.
-        RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "RecordOneToOneStage",
-                              commitment_name,
-                              absl::StrCat("commitment due ", DateToString(made.due_date()),
-                                           " from one-to-one ", name.id)));
+        RETURN_IF_ERROR(call.Audit(s, commitment_name,
+                                   absl::StrCat("commitment due ", DateToString(made.due_date()),
+                                                " from one-to-one ", name.id),
+                                   clock_.Now()));
         created.push_back(std::move(commitment_name));
       }
       RETURN_IF_ERROR(RecordStage(one_to_one, *req, created, clock_.Now()));
@@ -628,8 +586,9 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
                                                  clock_.Now()));
         }
       }
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "RecordOneToOneStage", one_to_one.name(),
-                            absl::StrCat("recorded the ", StageLabel(stage), " stage")));
+      RETURN_IF_ERROR(call.Audit(s, one_to_one.name(),
+                                 absl::StrCat("recorded the ", StageLabel(stage), " stage"),
+                                 clock_.Now()));
       one_to_one.set_etag(EtagFor(one_to_one.name(), stored.revision + 1));
       *resp = std::move(one_to_one);
       return absl::OkStatus();

@@ -35,9 +35,10 @@ struct MeetingsOptions {
   server::WatchLimits watch_limits;
 };
 
-// The gRPC edge of the meetings service: authenticate, parse, authorize, validate, ask
-// membership what only it knows (before any transaction, so nothing is half-written when it is
-// down), then the domain rules (domain/) and the repository, in one transaction per call.
+// The gRPC edge of the meetings service: each handler runs through rpc_, which admits the call
+// by its declared access rule (access_rules.cc); the handler validates, asks membership what
+// only it knows (before any transaction, so nothing is half-written when it is down), then the
+// domain rules (domain/) and the repository, in one transaction per call.
 // Changes that membership must learn of go through the outbox (outbox.h) in that transaction.
 class MeetingsService final : public v1::MeetingsService::CallbackService {
  public:
@@ -108,10 +109,6 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
                            v1::ListAuditEventsResponse*) override;
 
  private:
-  absl::StatusOr<auth::Caller> Authenticate(const Ctx* ctx);
-  absl::Status Audit(storage::Session& s, const auth::Caller& caller, const Ctx* ctx,
-                     absl::string_view network, absl::string_view method,
-                     absl::string_view resource, absl::string_view summary);
   absl::CivilDay Today() const;
   absl::CivilDay DayOf(const google::protobuf::Timestamp& time) const;
 
@@ -139,8 +136,7 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
   // Load, check the etag, apply `change` (returning the audit summary), store, audit: the
   // lifecycle calls of a meeting, after the caller was authorized.
   absl::Status ChangeMeeting(
-      const Ctx* ctx, const auth::Caller& caller, const CoalitionChildName& name,
-      const std::string& etag, absl::string_view method,
+      const server::Call& call, const CoalitionChildName& name, const std::string& etag,
       absl::FunctionRef<absl::StatusOr<std::string>(storage::Session&, v1::Meeting&)> change,
       v1::Meeting* resp);
   // The stored meeting with its computed outputs, or NOT_FOUND.
@@ -155,8 +151,7 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
   // authorize (writers of the coalition, or the member whose commitment it is), apply `change`
   // (returning the audit summary), store, audit, and record a DONE event when it became done.
   absl::Status ChangeCommitment(
-      const Ctx* ctx, const auth::Caller& caller, const CoalitionChildName& name,
-      const std::string& etag, absl::string_view method,
+      const server::Call& call, const CoalitionChildName& name, const std::string& etag,
       absl::FunctionRef<absl::StatusOr<std::string>(v1::Commitment&)> change, v1::Commitment* resp);
 
   // A meeting or one-to-one a commitment names as its source must exist here.

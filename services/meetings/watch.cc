@@ -1,6 +1,7 @@
 #include "services/meetings/watch.h"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
 #include "libs/server/executor.h"
+#include "libs/server/unary.h"
 #include "libs/telemetry/log.h"
 #include "services/meetings/domain/commitments.h"
 
@@ -21,19 +23,13 @@ constexpr int kEventsPerPoll = 200;
 // Open commitments looked at for the clock's events; a coalition has far fewer.
 constexpr int kClockCommitments = 5000;
 
-// A call ended before it began (bad request, no permission).
-class RefusedWatch final : public grpc::ServerWriteReactor<v1::CommitmentEvent> {
- public:
-  explicit RefusedWatch(const grpc::Status& status) { Finish(status); }
-  void OnDone() override { delete this; }
-};
-
 }  // namespace
 
 class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEvent> {
  public:
-  CommitmentWatch(CommitmentWatchers* owner, const server::WatchLimits& limits)
-      : owner_(owner), limits_(limits) {}
+  CommitmentWatch(CommitmentWatchers* owner, const server::WatchLimits& limits,
+                  grpc::CallbackServerContext* ctx)
+      : owner_(owner), limits_(limits), ctx_(ctx), start_(std::chrono::steady_clock::now()) {}
 
   // Once the caller is known: what to follow, from where, and the slot it holds; then sends the
   // response headers. Polls begin after this; until then they pass the watch by.
@@ -99,37 +95,50 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
     }
     if (overflow) {
       // A client that stopped reading would otherwise hold the server's memory without end.
-      End(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                       absl::StrCat("the watcher fell more than ", limits_.max_queued_events,
-                                    " events behind; watch again to resume")));
+      End(absl::ResourceExhaustedError(absl::StrCat("the watcher fell more than ",
+                                                    limits_.max_queued_events,
+                                                    " events behind; watch again to resume")));
       return;
     }
     WriteNext();
   }
 
-  bool finished() {
-    absl::MutexLock lock(&mu_);
-    return finished_;
-  }
-
-  // Finishes once; with a write in flight, when it completes. gRPC is called without the lock.
-  void End(const grpc::Status& status) {
+  // Finishes once; with a write in flight or the call's context held, when the last ends.
+  // gRPC is called without the lock.
+  void End(absl::Status status) {
+    std::optional<absl::Status> finish;
     {
       absl::MutexLock lock(&mu_);
       if (finished_) return;
       finished_ = true;
-      if (writing_) {
-        pending_finish_ = status;
-        return;
-      }
+      pending_finish_ = std::move(status);
+      finish = TakeFinish();
     }
-    Finish(status);
+    if (finish) FinishCall(*finish);
+  }
+
+  // Keeps the call's context usable on this thread until Release: the call does not finish,
+  // so gRPC does not free the context, meanwhile. False when the watch has already finished.
+  bool Hold() {
+    absl::MutexLock lock(&mu_);
+    if (finished_) return false;
+    ++holds_;
+    return true;
+  }
+  void Release() {
+    std::optional<absl::Status> finish;
+    {
+      absl::MutexLock lock(&mu_);
+      --holds_;
+      finish = TakeFinish();
+    }
+    if (finish) FinishCall(*finish);
   }
 
   void OnSendInitialMetadataDone(bool ok) override { OperationDone(ok, false); }
   void OnWriteDone(bool ok) override { OperationDone(ok, true); }
 
-  void OnCancel() override { End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+  void OnCancel() override { End(absl::CancelledError("cancelled")); }
 
   // May drop the last reference to this watch: nothing touches it afterwards.
   void OnDone() override { owner_->Remove(this); }
@@ -137,24 +146,34 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
  private:
   // The headers or a write completed: finish if asked meanwhile, else write what is queued.
   void OperationDone(bool ok, bool wrote) {
-    std::optional<grpc::Status> finish;
+    std::optional<absl::Status> finish;
     {
       absl::MutexLock lock(&mu_);
       writing_ = false;
       if (ok && wrote) queue_.pop_front();
-      if (pending_finish_) {
-        finish = std::move(pending_finish_);
-        pending_finish_.reset();
-      } else if (!ok && !finished_) {
+      if (!ok && !finished_) {
         finished_ = true;
-        finish = grpc::Status(grpc::StatusCode::CANCELLED, "the watcher went away");
+        pending_finish_ = absl::CancelledError("the watcher went away");
       }
+      finish = TakeFinish();
     }
     if (finish) {
-      Finish(*finish);
+      FinishCall(*finish);
       return;
     }
     WriteNext();
+  }
+
+  // The status to finish with, once it is asked for and nothing is in flight.
+  std::optional<absl::Status> TakeFinish() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (writing_ || holds_ > 0 || !pending_finish_) return std::nullopt;
+    std::optional<absl::Status> finish = std::move(pending_finish_);
+    pending_finish_.reset();
+    return finish;
+  }
+
+  void FinishCall(const absl::Status& status) {
+    Finish(server::StreamStatus(ctx_, start_, status));
   }
 
   // Whether the caller's key is still valid and still reads the coalition, asked every
@@ -162,7 +181,9 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
   // away) is tried again at the next poll, for up to another recheck_every.
   bool CallerStillAllowed(absl::Time now) {
     if (now - checked_ < limits_.recheck_every) return true;
+    if (!Hold()) return false;
     absl::Status allowed = subscription_.recheck();
+    Release();
     if (allowed.ok()) {
       checked_ = now;
       return true;
@@ -170,9 +191,9 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
     const bool denied = allowed.code() == absl::StatusCode::kUnauthenticated ||
                         allowed.code() == absl::StatusCode::kPermissionDenied;
     if (!denied && now - checked_ < 2 * limits_.recheck_every) return true;
-    End(ToGrpcStatus(denied ? allowed
-                            : absl::UnavailableError(
-                                  "the caller's key could not be checked again; watch again")));
+    End(denied
+            ? allowed
+            : absl::UnavailableError("the caller's key could not be checked again; watch again"));
     return false;
   }
 
@@ -189,6 +210,8 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
 
   CommitmentWatchers* owner_;
   const server::WatchLimits limits_;
+  grpc::CallbackServerContext* const ctx_;  // valid until OnDone
+  const std::chrono::steady_clock::time_point start_;
   // Set once by Activate, then used by the watchers' thread only.
   CommitmentSubscription subscription_;
   std::string last_key_;
@@ -199,8 +222,9 @@ class CommitmentWatch final : public grpc::ServerWriteReactor<v1::CommitmentEven
   bool active_ ABSL_GUARDED_BY(mu_) = false;
   std::deque<v1::CommitmentEvent> queue_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;  // the headers or a write are in flight
+  int holds_ ABSL_GUARDED_BY(mu_) = 0;         // threads using the call's context (Hold)
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  std::optional<grpc::Status> pending_finish_ ABSL_GUARDED_BY(mu_);
+  std::optional<absl::Status> pending_finish_ ABSL_GUARDED_BY(mu_);
 };
 
 CommitmentWatchers::CommitmentWatchers(storage::Database& db, const Clock& clock,
@@ -227,13 +251,14 @@ void CommitmentWatchers::EndAll() {
     stopping_ = true;
   }
   for (const auto& watch : Snapshot()) {
-    watch->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    watch->End(absl::UnavailableError("the server is shutting down"));
   }
 }
 
 grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Open(
+    grpc::CallbackServerContext* ctx,
     std::function<absl::StatusOr<CommitmentSubscription>()> subscribe) {
-  auto watch = std::make_shared<CommitmentWatch>(this, slots_.limits());
+  auto watch = std::make_shared<CommitmentWatch>(this, slots_.limits(), ctx);
   bool stopping;
   {
     absl::MutexLock lock(&mu_);
@@ -241,14 +266,14 @@ grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Open(
     stopping = stopping_;
   }
   if (stopping) {
-    watch->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    watch->End(absl::UnavailableError("the server is shutting down"));
     return watch.get();
   }
   // Authenticating and reading the store block: not on gRPC's thread. The task's reference
   // keeps the watch alive even if the client leaves first.
   if (!server::HandlerExecutor().TrySubmit(
           [this, watch, subscribe = std::move(subscribe)] { Begin(watch, subscribe); })) {
-    watch->End(ToGrpcStatus(server::BusyError()));
+    watch->End(server::BusyError());
   }
   return watch.get();
 }
@@ -256,16 +281,17 @@ grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Open(
 void CommitmentWatchers::Begin(
     const std::shared_ptr<CommitmentWatch>& watch,
     const std::function<absl::StatusOr<CommitmentSubscription>()>& subscribe) {
-  if (watch->finished()) return;
+  if (!watch->Hold()) return;
   absl::StatusOr<CommitmentSubscription> subscription = subscribe();
+  watch->Release();
   if (!subscription.ok()) {
-    watch->End(ToGrpcStatus(subscription.status()));
+    watch->End(subscription.status());
     return;
   }
   absl::StatusOr<std::unique_ptr<server::WatchSlots::Slot>> slot =
       slots_.Acquire(subscription->caller);
   if (!slot.ok()) {
-    watch->End(ToGrpcStatus(slot.status()));
+    watch->End(slot.status());
     return;
   }
   absl::StatusOr<std::string> last_key;
@@ -274,17 +300,12 @@ void CommitmentWatchers::Begin(
     return last_key.status();
   });
   if (!status.ok()) {
-    watch->End(ToGrpcStatus(status));
+    watch->End(status);
     return;
   }
   const absl::Time now = clock_.Now();
   watch->Activate(*std::move(subscription), *std::move(last_key), absl::ToCivilDay(now, time_zone_),
                   *std::move(slot), now);
-}
-
-grpc::ServerWriteReactor<v1::CommitmentEvent>* CommitmentWatchers::Refuse(
-    const grpc::Status& status) {
-  return new RefusedWatch(status);
 }
 
 void CommitmentWatchers::PollAll() {

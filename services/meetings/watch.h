@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
 #include "absl/base/thread_annotations.h"
@@ -50,13 +51,14 @@ class CommitmentWatchers {
   // Ends every open watch (UNAVAILABLE: the server is going away) and stops the thread.
   ~CommitmentWatchers();
 
-  // A watch that `subscribe` settles on the handler executor (its error ends the call). It then
-  // starts after the newest event so far and on today's date; its response headers are sent
-  // then: a client that has them sees every later change.
+  // The watch of call `ctx`, which `subscribe` settles on the handler executor (its error ends
+  // the call). It then starts after the newest event so far and on today's date; its response
+  // headers are sent then: a client that has them sees every later change. `subscribe` and the
+  // subscription's recheck may use `ctx`: the call does not finish while they run. Its final
+  // status goes through server::StreamStatus, as a unary call's does.
   grpc::ServerWriteReactor<v1::CommitmentEvent>* Open(
+      grpc::CallbackServerContext* ctx,
       std::function<absl::StatusOr<CommitmentSubscription>()> subscribe);
-  // A call refused before it started.
-  static grpc::ServerWriteReactor<v1::CommitmentEvent>* Refuse(const grpc::Status& status);
 
   int open_watches() const { return slots_.open(); }
 

@@ -8,15 +8,15 @@
 namespace coalition::meetings {
 namespace {
 
-std::string StageLabel(v1::OneToOne::Stage stage) {
-  return absl::AsciiStrToLower(v1::OneToOne::Stage_Name(stage));
-}
-
 bool IsBlank(const std::string& text) {
   return text.find_first_not_of(" \t\r\n") == std::string::npos;
 }
 
 }  // namespace
+
+std::string StageLabel(v1::OneToOne::Stage stage) {
+  return absl::AsciiStrToLower(v1::OneToOne::Stage_Name(stage));
+}
 
 void StartOneToOne(v1::OneToOne& one_to_one) {
   one_to_one.clear_selection();

@@ -20,6 +20,9 @@ namespace coalition::meetings {
 // that every stage goes through RecordOneToOneStage and its ordering rule.
 void StartOneToOne(v1::OneToOne& one_to_one);
 
+// "selection", "purpose", ...: a stage as messages and audit summaries name it.
+std::string StageLabel(v1::OneToOne::Stage stage);
+
 // The stage a request records (STAGE_UNSPECIFIED when none is set).
 v1::OneToOne::Stage StageOf(const v1::RecordOneToOneStageRequest& request);
 

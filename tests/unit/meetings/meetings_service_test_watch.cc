@@ -13,6 +13,8 @@
 
 #include "absl/synchronization/mutex.h"
 #include "libs/core/proto_time.h"
+#include "libs/telemetry/log.h"
+#include "libs/testing/captured_log.h"
 #include "tests/unit/meetings/meetings_test_fixture.h"
 
 namespace coalition::meetings::testing {
@@ -268,6 +270,60 @@ TEST_F(WatchTest, ClientCancellationEndsTheStreamCleanly) {
   ASSERT_TRUE(busy->Next().has_value());
   EXPECT_THAT(busy->Cancel(), HasCode(grpc::StatusCode::CANCELLED));
   EXPECT_EQ(staying->NextKinds(20).size(), 20u);
+}
+
+constexpr char kWatchMethod[] = "/coalition.meetings.v1.MeetingsService/WatchCommitmentEvents";
+
+// The access log lines of watches, once `count` of them are written (or after kEventWait).
+std::vector<nlohmann::json> WatchAccessLines(coalition::testing::CapturedLog& log, size_t count) {
+  std::vector<nlohmann::json> lines;
+  const absl::Time until = absl::Now() + kEventWait;
+  do {
+    lines.clear();
+    for (nlohmann::json& line : log.WithMessage("request")) {
+      if (line["method"] == kWatchMethod) lines.push_back(std::move(line));
+    }
+    if (lines.size() >= count) break;
+    absl::SleepFor(absl::Milliseconds(10));
+  } while (absl::Now() < until);
+  return lines;
+}
+
+TEST_F(WatchTest, InternalErrorReachesTheClientOnlyAsTheRequestId) {
+  ASSERT_TRUE(meetings_db()
+                  .Transact([](storage::Session& s) -> absl::Status {
+                    return s.Execute("DROP TABLE commitment_events").status();
+                  })
+                  .ok());
+  coalition::testing::CapturedLog log;
+  auto stream = Watch(a1_.name(), convener_a1_);
+  const grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
+  EXPECT_THAT(status.error_message(), HasSubstr("internal error; request_id "));
+  EXPECT_THAT(status.error_message(), Not(HasSubstr("commitment_events")));
+  std::vector<nlohmann::json> access = WatchAccessLines(log, 1);
+  ASSERT_EQ(access.size(), 1u);
+  EXPECT_EQ(access[0]["code"], "Internal");
+  EXPECT_EQ(access[0]["level"], "error");
+  EXPECT_THAT(access[0]["error"].get<std::string>(), HasSubstr("commitment_events"));
+}
+
+TEST_F(WatchTest, WritesOneAccessLogLineWhenItEnds) {
+  // The fixture keeps only errors (each SetUp sets that again); a clean end's line is info.
+  telemetry::ConfigureLogging({"meetings-test", telemetry::LogLevel::kInfo});
+  coalition::testing::CapturedLog log;
+  auto stream = Watch(a1_.name(), convener_a1_);
+  CreateCommitment(a1_.name(), alice_.name(), "seen", Day(10));
+  ASSERT_EQ(stream->NextKinds(1), std::vector<std::string>{"CREATED seen"});
+  EXPECT_THAT(WatchAccessLines(log, 0), IsEmpty());  // not while it lasts
+  EXPECT_THAT(stream->Cancel(), HasCode(grpc::StatusCode::CANCELLED));
+  std::vector<nlohmann::json> access = WatchAccessLines(log, 1);
+  ASSERT_EQ(access.size(), 1u);
+  EXPECT_EQ(access[0]["code"], "Canceled");
+  EXPECT_TRUE(access[0]["duration_ms"].is_number());
+  EXPECT_FALSE(access[0]["request_id"].get<std::string>().empty());
+  absl::SleepFor(kQuiet);
+  EXPECT_EQ(WatchAccessLines(log, 0).size(), 1u);
 }
 
 TEST_F(WatchTest, DeadlineEndsTheStream) {
