@@ -19,6 +19,7 @@
 #include "libs/server/stream_budget.h"
 #include "libs/server/unary.h"
 #include "libs/storage/platform_tables.h"
+#include "services/membership/access_rules.h"
 #include "services/membership/api_keys.h"
 #include "services/membership/domain/rules.h"
 #include "services/membership/domain/validation.h"
@@ -27,7 +28,6 @@ namespace coalition::membership {
 namespace {
 
 using auth::Access;
-using auth::Authorize;
 using auth::Caller;
 using server::Found;
 using server::NextToken;
@@ -36,7 +36,6 @@ using server::PageOf;
 using server::StampCreated;
 using storage::Session;
 
-constexpr absl::string_view kService = "coalition.membership.v1.MembershipService/";
 constexpr absl::Duration kRosterTtl = absl::Minutes(5);
 constexpr absl::Duration kCountsTtl = absl::Minutes(5);
 
@@ -83,20 +82,8 @@ MembershipService::MembershipService(storage::Database& db, cache::Cache& cache,
       cache_(cache),
       clock_(clock),
       authenticator_(std::move(authenticator)),
-      page_tokens_(std::move(page_token_secret), clock) {}
-
-absl::StatusOr<Caller> MembershipService::Authenticate(const Ctx* ctx) {
-  return auth::AuthenticateCall(*authenticator_, *ctx, server::MethodOf(ctx));
-}
-
-absl::Status MembershipService::Audit(Session& s, const Caller& caller, const Ctx* ctx,
-                                      absl::string_view network, absl::string_view method,
-                                      absl::string_view resource, absl::string_view summary) {
-  return server::AppendAudit(s, *ctx, network,
-                             {caller.key, caller.person, absl::StrCat(kService, method),
-                              std::string(resource), std::string(summary)},
-                             clock_.Now());
-}
+      page_tokens_(std::move(page_token_secret), clock),
+      rpc_(MembershipAccessRules(), *authenticator_) {}
 
 absl::Status MembershipService::RequireCoalition(Session& s, const std::string& network,
                                                  const std::string& coalition) {
@@ -137,9 +124,7 @@ void MembershipService::InvalidateRoster(const std::string& network, const std::
 MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
                                                              const v1::CreateNetworkRequest* req,
                                                              v1::Network* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    RETURN_IF_ERROR(Authorize(caller, Access::kPlatform, ""));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     RETURN_IF_ERROR(ValidateNetwork(req->network(), "network"));
     return db_.Transact([&](Session& s) -> absl::Status {
       // Networks have no parent: their request ids are kept under the platform ("").
@@ -151,9 +136,10 @@ MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
                              v1::Network network = req->network();
                              StampCreated(network, NetworkName{id}.Name(), clock_.Now());
                              RETURN_IF_ERROR(repo_.InsertNetwork(s, id, network));
-                             RETURN_IF_ERROR(Audit(
-                                 s, caller, ctx, id, "CreateNetwork", network.name(),
-                                 absl::StrCat("created network \"", network.display_name(), "\"")));
+                             RETURN_IF_ERROR(call.Audit(
+                                 s, network.name(),
+                                 absl::StrCat("created network \"", network.display_name(), "\""),
+                                 clock_.Now()));
                              return network.name();
                            }));
       ASSIGN_OR_RETURN(auto name, ParseNetworkName(created, "name"));
@@ -167,10 +153,8 @@ MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetNetwork(Ctx* ctx,
                                                           const v1::GetNetworkRequest* req,
                                                           v1::Network* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkName(req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadNetwork, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName name = call.scope().Network();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetNetwork(s, name.network), req->name()));
       *resp = std::move(stored.resource);
@@ -182,12 +166,12 @@ MembershipService::Reactor* MembershipService::GetNetwork(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListNetworks(Ctx* ctx,
                                                             const v1::ListNetworksRequest* req,
                                                             v1::ListNetworksResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    const std::string query = absl::StrCat("networks|", caller.network_id);
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const std::string& network = call.scope().network;  // the caller's own
+    const std::string query = absl::StrCat("networks|", network);
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto page, repo_.ListNetworks(s, q, caller.network_id));
+      ASSIGN_OR_RETURN(auto page, repo_.ListNetworks(s, q, network));
       for (auto& network : page.items) *resp->add_networks() = std::move(network);
       resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
       return absl::OkStatus();
@@ -198,10 +182,8 @@ MembershipService::Reactor* MembershipService::ListNetworks(Ctx* ctx,
 MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
                                                              const v1::UpdateNetworkRequest* req,
                                                              v1::Network* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkName(req->network().name(), "network.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName name = call.scope().Network();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetNetwork(s, name.network), name.Name()));
       RETURN_IF_ERROR(CheckEtag(req->network().etag(), name.Name(), stored.revision));
@@ -223,8 +205,7 @@ MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
       }
       *network.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(repo_.UpdateNetwork(s, name.network, network, stored.revision));
-      RETURN_IF_ERROR(
-          Audit(s, caller, ctx, name.network, "UpdateNetwork", name.Name(), "updated the network"));
+      RETURN_IF_ERROR(call.Audit(s, name.Name(), "updated the network", clock_.Now()));
       ASSIGN_OR_RETURN(auto updated, Found(repo_.GetNetwork(s, name.network), name.Name()));
       *resp = std::move(updated.resource);
       return absl::OkStatus();
@@ -237,10 +218,8 @@ MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
 MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
                                                             const v1::CreateApiKeyRequest* req,
                                                             v1::CreateApiKeyResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     RETURN_IF_ERROR(ValidateApiKey(req->api_key(), parent.network, "api_key", clock_.Now()));
     return db_.Transact([&](Session& s) -> absl::Status {
       // The secret is never stored, so a retried create cannot show it again.
@@ -278,9 +257,10 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
                 RETURN_IF_ERROR(
                     repo_.InsertApiKey(s, parent.network, id, auth::HashApiKeySecret(secret), key));
                 RETURN_IF_ERROR(
-                    Audit(s, caller, ctx, parent.network, "CreateApiKey", key.name(),
-                          absl::StrCat("created a ", coalition::common::v1::Role_Name(key.role()),
-                                       " key")));
+                    call.Audit(s, key.name(),
+                               absl::StrCat("created a ",
+                                            coalition::common::v1::Role_Name(key.role()), " key"),
+                               clock_.Now()));
                 return key.name();
               }));
       ASSIGN_OR_RETURN(auto key_name, ParseNetworkChild("apiKeys", created, "name"));
@@ -296,16 +276,9 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListApiKeys(Ctx* ctx,
                                                            const v1::ListApiKeysRequest* req,
                                                            v1::ListApiKeysResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     // An empty parent lists the platform's own keys (network ""): platform admins only.
-    NetworkName parent;
-    if (req->parent().empty()) {
-      RETURN_IF_ERROR(Authorize(caller, Access::kPlatform, ""));
-    } else {
-      ASSIGN_OR_RETURN(parent, ParseNetworkName(req->parent(), "parent"));
-      RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
-    }
+    const NetworkName parent = call.scope().Network();
     const std::string query = absl::StrCat("apiKeys|", req->parent());
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
@@ -320,16 +293,12 @@ MembershipService::Reactor* MembershipService::ListApiKeys(Ctx* ctx,
 MembershipService::Reactor* MembershipService::RevokeApiKey(Ctx* ctx,
                                                             const v1::RevokeApiKeyRequest* req,
                                                             v1::ApiKey* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(ApiKeyName name, ParseApiKeyName(req->name(), "name"));
-    RETURN_IF_ERROR(name.network.empty() ? Authorize(caller, Access::kPlatform, "")
-                                         : Authorize(caller, Access::kAdminNetwork, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const ApiKeyName name{call.scope().network, call.scope().id};
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(*resp,
                        RevokeStoredApiKey(s, repo_, name, clock_.Now(), [&](const v1::ApiKey& key) {
-                         return Audit(s, caller, ctx, name.network, "RevokeApiKey", key.name(),
-                                      "revoked the key");
+                         return call.Audit(s, key.name(), "revoked the key", clock_.Now());
                        }));
       return absl::OkStatus();
     });
@@ -338,16 +307,15 @@ MembershipService::Reactor* MembershipService::RevokeApiKey(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::IntrospectApiKey(
     Ctx* ctx, const v1::IntrospectApiKeyRequest* req, v1::IntrospectApiKeyResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    RETURN_IF_ERROR(Authorize(caller, Access::kServiceCall, caller.network_id));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     if (req->secret().empty()) return InvalidField("secret", "is required");
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        repo_.FindApiKeyByHash(s, auth::HashApiKeySecret(req->secret())));
       // A network's service account sees only keys of its own network, others look like unknown
       // keys; a platform service account (meetings-server, ...) sees the keys of every network.
-      if (!stored || !Authorize(caller, Access::kServiceCall, stored->network_id).ok()) {
+      if (!stored ||
+          !auth::Authorize(call.caller(), Access::kServiceCall, stored->network_id).ok()) {
         resp->set_active(false);
         return absl::OkStatus();
       }
@@ -363,10 +331,8 @@ MembershipService::Reactor* MembershipService::IntrospectApiKey(
 
 MembershipService::Reactor* MembershipService::CreateCoalition(
     Ctx* ctx, const v1::CreateCoalitionRequest* req, v1::Coalition* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
           std::string created,
@@ -384,8 +350,9 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
                 }
                 RETURN_IF_ERROR(repo_.InsertCoalition(s, parent.network, id, coalition));
                 RETURN_IF_ERROR(
-                    Audit(s, caller, ctx, parent.network, "CreateCoalition", coalition.name(),
-                          absl::StrCat("created coalition \"", coalition.display_name(), "\"")));
+                    call.Audit(s, coalition.name(),
+                               absl::StrCat("created coalition \"", coalition.display_name(), "\""),
+                               clock_.Now()));
                 return coalition.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionName(created, "name"));
@@ -400,10 +367,8 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
 MembershipService::Reactor* MembershipService::GetCoalition(Ctx* ctx,
                                                             const v1::GetCoalitionRequest* req,
                                                             v1::Coalition* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName name = call.scope().Coalition();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetCoalition(s, name.network, name.coalition), req->name()));
@@ -416,10 +381,8 @@ MembershipService::Reactor* MembershipService::GetCoalition(Ctx* ctx,
 MembershipService::Reactor* MembershipService::ListCoalitions(Ctx* ctx,
                                                               const v1::ListCoalitionsRequest* req,
                                                               v1::ListCoalitionsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadNetwork, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     FieldViolations v;
     if (!req->state().empty() && !IsUsJurisdictionCode(req->state())) {
       v.Add("state", "must be a two-letter US state or territory code");
@@ -428,6 +391,7 @@ MembershipService::Reactor* MembershipService::ListCoalitions(Ctx* ctx,
     LimitText(v, "region", req->region(), kMaxNameLength);
     RETURN_IF_ERROR(v.ToStatus());
     // Conveners and members see only the coalitions their key is scoped to.
+    const Caller& caller = call.caller();
     const bool scoped = caller.role == coalition::common::v1::ROLE_CONVENER ||
                         caller.role == coalition::common::v1::ROLE_MEMBER;
     const std::string query =
@@ -447,10 +411,8 @@ MembershipService::Reactor* MembershipService::ListCoalitions(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::UpdateCoalition(
     Ctx* ctx, const v1::UpdateCoalitionRequest* req, v1::Coalition* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->coalition().name(), "coalition.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName name = call.scope().Coalition();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetCoalition(s, name.network, name.coalition), name.Name()));
@@ -465,8 +427,7 @@ MembershipService::Reactor* MembershipService::UpdateCoalition(
       *coalition.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(
           repo_.UpdateCoalition(s, name.network, name.coalition, coalition, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateCoalition", name.Name(),
-                            "updated the coalition"));
+      RETURN_IF_ERROR(call.Audit(s, name.Name(), "updated the coalition", clock_.Now()));
       ASSIGN_OR_RETURN(auto updated,
                        Found(repo_.GetCoalition(s, name.network, name.coalition), name.Name()));
       *resp = std::move(updated.resource);
@@ -478,11 +439,9 @@ MembershipService::Reactor* MembershipService::UpdateCoalition(
 // ---- Shared shapes of the resources under a coalition ----
 
 template <typename T>
-absl::Status MembershipService::GetChild(const Ctx* ctx, absl::string_view collection,
-                                         const std::string& name, T* resp) {
-  ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-  ASSIGN_OR_RETURN(auto parsed, ParseCoalitionChild(collection, name, "name"));
-  RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, parsed.network, parsed.coalition));
+absl::Status MembershipService::GetChild(const server::Call& call, const std::string& name,
+                                         T* resp) {
+  const CoalitionChildName parsed = call.scope().InCoalition();
   return db_.Read([&](Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(
         auto stored,
@@ -494,12 +453,9 @@ absl::Status MembershipService::GetChild(const Ctx* ctx, absl::string_view colle
 
 template <typename T>
 absl::Status MembershipService::DeleteChild(
-    const Ctx* ctx, absl::string_view collection, absl::string_view method, const std::string& name,
-    const std::string& etag,
+    const server::Call& call, const std::string& name, const std::string& etag,
     absl::FunctionRef<absl::Status(Session&, const CoalitionChildName&)> before) {
-  ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-  ASSIGN_OR_RETURN(auto parsed, ParseCoalitionChild(collection, name, "name"));
-  RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parsed.network, parsed.coalition));
+  const CoalitionChildName parsed = call.scope().InCoalition();
   return db_.Transact([&](Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(
         auto stored,
@@ -507,18 +463,17 @@ absl::Status MembershipService::DeleteChild(
     RETURN_IF_ERROR(CheckEtag(etag, name, stored.revision));
     RETURN_IF_ERROR(before(s, parsed));
     RETURN_IF_ERROR(repo_.DeleteChild<T>(s, parsed.network, parsed.coalition, parsed.id));
-    return Audit(s, caller, ctx, parsed.network, method, name, "deleted");
+    return call.Audit(s, name, "deleted", clock_.Now());
   });
 }
 
 template <typename T>
 absl::StatusOr<Page<T>> MembershipService::ListChildren(
-    const Caller& caller, absl::string_view collection, const std::string& parent, int page_size,
-    const std::string& page_token, absl::string_view filter_key,
+    const server::Call& call, absl::string_view collection, const std::string& parent,
+    int page_size, const std::string& page_token, absl::string_view filter_key,
     const std::vector<std::pair<std::string, storage::Value>>& filters,
     std::string* next_page_token) {
-  ASSIGN_OR_RETURN(auto name, ParseCoalitionName(parent, "parent"));
-  RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  const CoalitionName name = call.scope().Coalition();
   const std::string query = absl::StrCat(collection, "|", parent, "|", filter_key);
   ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, page_size, page_token));
   Page<T> page;
@@ -539,10 +494,8 @@ absl::Status NothingFirst(Session&, const CoalitionChildName&) { return absl::Ok
 
 MembershipService::Reactor* MembershipService::CreateMeasurableAim(
     Ctx* ctx, const v1::CreateMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateAim(req->aim(), "aim"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
@@ -557,9 +510,8 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
                              clock_.Now());
                 SetAimProgress(aim);
                 RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, aim));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateMeasurableAim",
-                                      aim.name(),
-                                      absl::StrCat("added aim \"", aim.metric(), "\"")));
+                RETURN_IF_ERROR(call.Audit(
+                    s, aim.name(), absl::StrCat("added aim \"", aim.metric(), "\""), clock_.Now()));
                 return aim.name();
               }));
       ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("aims", created, "name"));
@@ -575,15 +527,15 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
 
 MembershipService::Reactor* MembershipService::GetMeasurableAim(
     Ctx* ctx, const v1::GetMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "aims", req->name(), resp); });
+  return rpc_.Unary(ctx, req,
+                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMeasurableAims(
     Ctx* ctx, const v1::ListMeasurableAimsRequest* req, v1::ListMeasurableAimsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::MeasurableAim>(
-                                    caller, "aims", req->parent(), req->page_size(),
+                                    call, "aims", req->parent(), req->page_size(),
                                     req->page_token(), "", {}, resp->mutable_next_page_token()));
     for (auto& aim : page.items) *resp->add_aims() = std::move(aim);
     return absl::OkStatus();
@@ -592,10 +544,8 @@ MembershipService::Reactor* MembershipService::ListMeasurableAims(
 
 MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
     Ctx* ctx, const v1::UpdateMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("aims", req->aim().name(), "aim.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetChild<v1::MeasurableAim>(
                                               s, name.network, name.coalition, name.id),
@@ -608,8 +558,8 @@ MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
       *aim.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(
           repo_.UpdateChild(s, name.network, name.coalition, name.id, aim, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateMeasurableAim", aim.name(),
-                            absl::StrCat("updated aim \"", aim.metric(), "\"")));
+      RETURN_IF_ERROR(call.Audit(s, aim.name(), absl::StrCat("updated aim \"", aim.metric(), "\""),
+                                 clock_.Now()));
       ASSIGN_OR_RETURN(auto updated, Found(repo_.GetChild<v1::MeasurableAim>(
                                                s, name.network, name.coalition, name.id),
                                            aim.name()));
@@ -621,9 +571,8 @@ MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
 
 MembershipService::Reactor* MembershipService::DeleteMeasurableAim(
     Ctx* ctx, const v1::DeleteMeasurableAimRequest* req, google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [=] {
-    return DeleteChild<v1::MeasurableAim>(ctx, "aims", "DeleteMeasurableAim", req->name(),
-                                          req->etag(), NothingFirst);
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) {
+    return DeleteChild<v1::MeasurableAim>(call, req->name(), req->etag(), NothingFirst);
   });
 }
 
@@ -641,10 +590,8 @@ absl::Status ExplainDuplicateEmail(absl::Status status) {
 MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
                                                             const v1::CreatePersonRequest* req,
                                                             v1::Person* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     RETURN_IF_ERROR(ValidatePerson(req->person(), parent.network, "person"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
@@ -667,8 +614,7 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
                 StampCreated(person, NetworkChild(parent.network, "people", id), clock_.Now());
                 RETURN_IF_ERROR(
                     ExplainDuplicateEmail(repo_.InsertPerson(s, parent.network, id, person)));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreatePerson", person.name(),
-                                      "added a person"));
+                RETURN_IF_ERROR(call.Audit(s, person.name(), "added a person", clock_.Now()));
                 return person.name();
               }));
       ASSIGN_OR_RETURN(auto n, ParseNetworkChild("people", created, "name"));
@@ -682,13 +628,9 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx, const v1::GetPersonRequest* req,
                                                          v1::Person* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->name(), "name"));
-    // Members read only their own record.
-    if (caller.person != req->name() || caller.network_id != name.network) {
-      RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, name.network));
-    }
+  // Members read only their own record (Also::kSelf).
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName name = call.scope().InNetwork();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetPerson(s, name.network, name.id), req->name()));
       *resp = std::move(stored.resource);
@@ -700,10 +642,8 @@ MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx, const v1::Get
 MembershipService::Reactor* MembershipService::ListPeople(Ctx* ctx,
                                                           const v1::ListPeopleRequest* req,
                                                           v1::ListPeopleResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     FieldViolations v;
     LimitText(v, "name_contains", req->name_contains(), kMaxNameLength);
     LimitText(v, "email", req->email(), 254);
@@ -728,10 +668,8 @@ MembershipService::Reactor* MembershipService::ListPeople(Ctx* ctx,
 MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
                                                             const v1::UpdatePersonRequest* req,
                                                             v1::Person* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->person().name(), "person.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetPerson(s, name.network, name.id), req->person().name()));
@@ -750,8 +688,7 @@ MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
       *person.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(ExplainDuplicateEmail(
           repo_.UpdatePerson(s, name.network, name.id, person, stored.revision)));
-      RETURN_IF_ERROR(
-          Audit(s, caller, ctx, name.network, "UpdatePerson", person.name(), "updated a person"));
+      RETURN_IF_ERROR(call.Audit(s, person.name(), "updated a person", clock_.Now()));
       ASSIGN_OR_RETURN(auto updated,
                        Found(repo_.GetPerson(s, name.network, name.id), person.name()));
       *resp = std::move(updated.resource);
@@ -763,10 +700,8 @@ MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
 MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
                                                             const v1::DeletePersonRequest* req,
                                                             google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetPerson(s, name.network, name.id), req->name()));
       RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
@@ -787,7 +722,7 @@ MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
         return absl::FailedPreconditionError("API keys act as this person; revoke them first");
       }
       RETURN_IF_ERROR(repo_.DeletePerson(s, name.network, name.id));
-      return Audit(s, caller, ctx, name.network, "DeletePerson", req->name(), "deleted a person");
+      return call.Audit(s, req->name(), "deleted a person", clock_.Now());
     });
   });
 }
@@ -796,10 +731,8 @@ MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::CreateOrganization(
     Ctx* ctx, const v1::CreateOrganizationRequest* req, v1::Organization* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     RETURN_IF_ERROR(ValidateOrganization(req->organization(), "organization"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
@@ -814,9 +747,9 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
                 StampCreated(organization, NetworkChild(parent.network, "organizations", id),
                              clock_.Now());
                 RETURN_IF_ERROR(repo_.InsertOrganization(s, parent.network, id, organization));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateOrganization",
-                                      organization.name(),
-                                      absl::StrCat("added \"", organization.display_name(), "\"")));
+                RETURN_IF_ERROR(call.Audit(
+                    s, organization.name(),
+                    absl::StrCat("added \"", organization.display_name(), "\""), clock_.Now()));
                 return organization.name();
               }));
       ASSIGN_OR_RETURN(auto n, ParseNetworkChild("organizations", created, "name"));
@@ -830,10 +763,8 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
 
 MembershipService::Reactor* MembershipService::GetOrganization(
     Ctx* ctx, const v1::GetOrganizationRequest* req, v1::Organization* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName name = call.scope().InNetwork();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetOrganization(s, name.network, name.id), req->name()));
@@ -845,10 +776,8 @@ MembershipService::Reactor* MembershipService::GetOrganization(
 
 MembershipService::Reactor* MembershipService::ListOrganizations(
     Ctx* ctx, const v1::ListOrganizationsRequest* req, v1::ListOrganizationsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     FieldViolations v;
     LimitText(v, "name_contains", req->name_contains(), kMaxNameLength);
     if (!v1::StakeholderType_IsValid(req->stakeholder_type())) {
@@ -870,11 +799,8 @@ MembershipService::Reactor* MembershipService::ListOrganizations(
 
 MembershipService::Reactor* MembershipService::UpdateOrganization(
     Ctx* ctx, const v1::UpdateOrganizationRequest* req, v1::Organization* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->organization().name(),
-                                                  "organization.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteDirectory, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored, Found(repo_.GetOrganization(s, name.network, name.id),
                                           req->organization().name()));
@@ -887,8 +813,7 @@ MembershipService::Reactor* MembershipService::UpdateOrganization(
       *organization.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(
           repo_.UpdateOrganization(s, name.network, name.id, organization, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateOrganization", organization.name(),
-                            "updated an organization"));
+      RETURN_IF_ERROR(call.Audit(s, organization.name(), "updated an organization", clock_.Now()));
       ASSIGN_OR_RETURN(auto updated,
                        Found(repo_.GetOrganization(s, name.network, name.id), organization.name()));
       *resp = std::move(updated.resource);
@@ -899,10 +824,8 @@ MembershipService::Reactor* MembershipService::UpdateOrganization(
 
 MembershipService::Reactor* MembershipService::DeleteOrganization(
     Ctx* ctx, const v1::DeleteOrganizationRequest* req, google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseNetworkChild("organizations", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, name.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetOrganization(s, name.network, name.id), req->name()));
@@ -924,8 +847,7 @@ MembershipService::Reactor* MembershipService::DeleteOrganization(
             "the organization is on a coalition's map of actors; remove it from the map first");
       }
       RETURN_IF_ERROR(repo_.DeleteOrganization(s, name.network, name.id));
-      return Audit(s, caller, ctx, name.network, "DeleteOrganization", req->name(),
-                   "deleted an organization");
+      return call.Audit(s, req->name(), "deleted an organization", clock_.Now());
     });
   });
 }
@@ -934,10 +856,8 @@ MembershipService::Reactor* MembershipService::DeleteOrganization(
 
 MembershipService::Reactor* MembershipService::CreateMembership(
     Ctx* ctx, const v1::CreateMembershipRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateNewMembership(req->membership(), parent.network, "membership"));
     bool created = false;
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
@@ -978,10 +898,10 @@ MembershipService::Reactor* MembershipService::CreateMembership(
                 StartMembership(membership, clock_.Now());
                 RETURN_IF_ERROR(
                     repo_.InsertChild(s, parent.network, parent.coalition, id, membership));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateMembership",
-                                      membership.name(),
-                                      absl::StrCat(member, " joined as ",
-                                                   v1::MembershipRole_Name(membership.role()))));
+                RETURN_IF_ERROR(call.Audit(
+                    s, membership.name(),
+                    absl::StrCat(member, " joined as ", v1::MembershipRole_Name(membership.role())),
+                    clock_.Now()));
                 created = true;
                 return membership.name();
               }));
@@ -1001,13 +921,13 @@ MembershipService::Reactor* MembershipService::CreateMembership(
 MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
                                                              const v1::GetMembershipRequest* req,
                                                              v1::Membership* resp) {
-  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "memberships", req->name(), resp); });
+  return rpc_.Unary(ctx, req,
+                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMemberships(
     Ctx* ctx, const v1::ListMembershipsRequest* req, v1::ListMembershipsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     FieldViolations v;
     if (!v1::MembershipRole_IsValid(req->role())) v.Add("role", "is not a known value");
     if (!v1::Membership::State_IsValid(req->state())) v.Add("state", "is not a known value");
@@ -1020,7 +940,7 @@ MembershipService::Reactor* MembershipService::ListMemberships(
       filters.emplace_back("state", int64_t{req->state()});
     }
     ASSIGN_OR_RETURN(auto page, ListChildren<v1::Membership>(
-                                    caller, "memberships", req->parent(), req->page_size(),
+                                    call, "memberships", req->parent(), req->page_size(),
                                     req->page_token(), absl::StrCat(req->role(), "|", req->state()),
                                     filters, resp->mutable_next_page_token()));
     for (auto& m : page.items) *resp->add_memberships() = std::move(m);
@@ -1029,9 +949,9 @@ MembershipService::Reactor* MembershipService::ListMemberships(
 }
 
 absl::Status MembershipService::ChangeMembership(
-    const Ctx* ctx, const Caller& caller, const CoalitionChildName& name, const std::string& etag,
-    absl::string_view method,
+    const server::Call& call, const std::string& etag,
     absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp) {
+  const CoalitionChildName name = call.scope().InCoalition();
   const std::string resource = CoalitionChild(name.network, name.coalition, "memberships", name.id);
   RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(
@@ -1043,7 +963,7 @@ absl::Status MembershipService::ChangeMembership(
     *membership.mutable_update_time() = ToProtoTimestamp(clock_.Now());
     RETURN_IF_ERROR(
         repo_.UpdateChild(s, name.network, name.coalition, name.id, membership, stored.revision));
-    RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, method, resource, summary));
+    RETURN_IF_ERROR(call.Audit(s, resource, summary, clock_.Now()));
     ASSIGN_OR_RETURN(
         auto updated,
         Found(repo_.GetChild<v1::Membership>(s, name.network, name.coalition, name.id), resource));
@@ -1056,13 +976,10 @@ absl::Status MembershipService::ChangeMembership(
 
 MembershipService::Reactor* MembershipService::UpdateMembership(
     Ctx* ctx, const v1::UpdateMembershipRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(
-        auto name, ParseCoalitionChild("memberships", req->membership().name(), "membership.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return ChangeMembership(
-        ctx, caller, name, req->membership().etag(), "UpdateMembership",
+        call, req->membership().etag(),
         [&](v1::Membership& membership) -> absl::StatusOr<std::string> {
           v1::Membership patched = membership;
           RETURN_IF_ERROR(
@@ -1081,15 +998,13 @@ MembershipService::Reactor* MembershipService::UpdateMembership(
 MembershipService::Reactor* MembershipService::LeaveCoalition(Ctx* ctx,
                                                               const v1::LeaveCoalitionRequest* req,
                                                               v1::Membership* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("memberships", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     LimitText(v, "note", req->note(), kMaxTextLength);
     RETURN_IF_ERROR(v.ToStatus());
     return ChangeMembership(
-        ctx, caller, name, req->etag(), "LeaveCoalition",
+        call, req->etag(),
         [&](v1::Membership& membership) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(LeaveMembership(membership, clock_.Now(), req->note()));
           return absl::StrCat(membership.member(), " left");
@@ -1100,16 +1015,14 @@ MembershipService::Reactor* MembershipService::LeaveCoalition(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::RejoinCoalition(
     Ctx* ctx, const v1::RejoinCoalitionRequest* req, v1::Membership* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("memberships", req->name(), "name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     LimitText(v, "note", req->note(), kMaxTextLength);
     if (!v1::MembershipRole_IsValid(req->role())) v.Add("role", "is not a known value");
     RETURN_IF_ERROR(v.ToStatus());
     return ChangeMembership(
-        ctx, caller, name, req->etag(), "RejoinCoalition",
+        call, req->etag(),
         [&](v1::Membership& membership) -> absl::StatusOr<std::string> {
           RETURN_IF_ERROR(RejoinMembership(membership, req->role(), clock_.Now(), req->note()));
           return absl::StrCat(membership.member(), " rejoined");
@@ -1120,11 +1033,9 @@ MembershipService::Reactor* MembershipService::RejoinCoalition(
 
 MembershipService::Reactor* MembershipService::ListPersonCoalitions(
     Ctx* ctx, const v1::ListPersonCoalitionsRequest* req, v1::ListPersonCoalitionsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto person, ParseNetworkChild("people", req->person(), "person"));
-    ASSIGN_OR_RETURN(const std::vector<std::string>* visible,
-                     auth::CoalitionsVisibleAboutPerson(caller, person.network, req->person()));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkChildName person = call.scope().InNetwork();
+    const std::vector<std::string>* visible = call.visible_coalitions();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto found,
                        Found(repo_.GetPerson(s, person.network, person.id), req->person()));
@@ -1134,7 +1045,7 @@ MembershipService::Reactor* MembershipService::ListPersonCoalitions(
       for (auto& m : memberships) {
         if (visible != nullptr) {
           ASSIGN_OR_RETURN(auto in, ParseCoalitionChild("memberships", m.name(), "membership"));
-          if (!caller.HasCoalition(in.coalition)) continue;  // `visible` is the key's scope
+          if (!call.caller().HasCoalition(in.coalition)) continue;  // `visible` is the key's scope
         }
         const bool is_active = m.state() == v1::Membership::ACTIVE;
         active += is_active;
@@ -1203,10 +1114,8 @@ absl::Status RequireActorSubject(MembershipRepository& repo, Session& s, const v
 MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
                                                            const v1::CreateActorRequest* req,
                                                            v1::Actor* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateActor(req->actor(), parent.network, "actor"));
     bool created = false;
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
@@ -1225,10 +1134,11 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
                 RETURN_IF_ERROR(
                     repo_.InsertActorRevision(s, parent.network, parent.coalition, id,
                                               RevisionOf(actor, 1, v1::ACTOR_CATEGORY_UNSPECIFIED,
-                                                         clock_.Now(), caller.key, "")));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateActor", actor.name(),
-                                      absl::StrCat("mapped \"", actor.display_name(), "\" as ",
-                                                   v1::ActorCategory_Name(actor.category()))));
+                                                         clock_.Now(), call.caller().key, "")));
+                RETURN_IF_ERROR(call.Audit(s, actor.name(),
+                                           absl::StrCat("mapped \"", actor.display_name(), "\" as ",
+                                                        v1::ActorCategory_Name(actor.category())),
+                                           clock_.Now()));
                 created = true;
                 return actor.name();
               }));
@@ -1247,14 +1157,14 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetActor(Ctx* ctx, const v1::GetActorRequest* req,
                                                         v1::Actor* resp) {
-  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "actors", req->name(), resp); });
+  return rpc_.Unary(ctx, req,
+                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
                                                           const v1::ListActorsRequest* req,
                                                           v1::ListActorsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     if (!v1::ActorCategory_IsValid(req->category())) {
       return InvalidField("category", "is not a known value");
     }
@@ -1263,7 +1173,7 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
       filters.emplace_back("category", int64_t{req->category()});
     }
     ASSIGN_OR_RETURN(auto page,
-                     ListChildren<v1::Actor>(caller, "actors", req->parent(), req->page_size(),
+                     ListChildren<v1::Actor>(call, "actors", req->parent(), req->page_size(),
                                              req->page_token(), absl::StrCat(req->category()),
                                              filters, resp->mutable_next_page_token()));
     for (auto& a : page.items) *resp->add_actors() = std::move(a);
@@ -1274,10 +1184,8 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
 MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
                                                            const v1::UpdateActorRequest* req,
                                                            v1::Actor* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", req->actor().name(), "actor.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     FieldViolations v;
     LimitText(v, "source", req->source(), 100);
     RETURN_IF_ERROR(v.ToStatus());
@@ -1296,10 +1204,11 @@ MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
       RETURN_IF_ERROR(repo_.InsertActorRevision(
           s, name.network, name.coalition, name.id,
           RevisionOf(actor, stored.revision + 1, stored.resource.category(), clock_.Now(),
-                     caller.key, req->source())));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateActor", actor.name(),
-                            absl::StrCat("updated \"", actor.display_name(), "\" (",
-                                         v1::ActorCategory_Name(actor.category()), ")")));
+                     call.caller().key, req->source())));
+      RETURN_IF_ERROR(call.Audit(s, actor.name(),
+                                 absl::StrCat("updated \"", actor.display_name(), "\" (",
+                                              v1::ActorCategory_Name(actor.category()), ")"),
+                                 clock_.Now()));
       ASSIGN_OR_RETURN(
           auto updated,
           Found(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id), actor.name()));
@@ -1314,21 +1223,17 @@ MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
 MembershipService::Reactor* MembershipService::DeleteActor(Ctx* ctx,
                                                            const v1::DeleteActorRequest* req,
                                                            google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    RETURN_IF_ERROR(DeleteChild<v1::Actor>(ctx, "actors", "DeleteActor", req->name(), req->etag(),
-                                           NothingFirst));
-    auto name = ParseCoalitionChild("actors", req->name(), "name");
-    if (name.ok()) cache_.Invalidate(ActorCountsKey(name->network, name->coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    RETURN_IF_ERROR(DeleteChild<v1::Actor>(call, req->name(), req->etag(), NothingFirst));
+    cache_.Invalidate(ActorCountsKey(call.scope().network, call.scope().coalition));
     return absl::OkStatus();
   });
 }
 
 MembershipService::Reactor* MembershipService::ListActorRevisions(
     Ctx* ctx, const v1::ListActorRevisionsRequest* req, v1::ListActorRevisionsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto actor, ParseCoalitionChild("actors", req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, actor.network, actor.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName actor = call.scope().InCoalition();
     const std::string query = absl::StrCat("actorRevisions|", req->parent());
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
@@ -1347,10 +1252,8 @@ MembershipService::Reactor* MembershipService::ListActorRevisions(
 MembershipService::Reactor* MembershipService::CountActorsByCategory(
     Ctx* ctx, const v1::CountActorsByCategoryRequest* req,
     v1::CountActorsByCategoryResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName name = call.scope().Coalition();
     ASSIGN_OR_RETURN(
         std::string counts,
         cache_.GetOrLoad(ActorCountsKey(name.network, name.coalition), kCountsTtl,
@@ -1371,10 +1274,8 @@ MembershipService::Reactor* MembershipService::CountActorsByCategory(
 
 MembershipService::Reactor* MembershipService::RecordActorObservation(
     Ctx* ctx, const v1::RecordActorObservationRequest* req, v1::Actor* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kServiceCall, coalition.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName coalition = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateActorObservation(*req, coalition.network, coalition.coalition));
     constexpr absl::string_view kMethod = "RecordActorObservation";
     const std::string& network = coalition.network;
@@ -1431,14 +1332,15 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
           s, network, coalition.coalition, id,
           RevisionOf(actor, created ? 1 : stored->revision + 1,
                      created ? v1::ACTOR_CATEGORY_UNSPECIFIED : stored->resource.category(), now,
-                     caller.key, source)));
-      RETURN_IF_ERROR(Audit(
-          s, caller, ctx, network, kMethod, actor.name(),
+                     call.caller().key, source)));
+      RETURN_IF_ERROR(call.Audit(
+          s, actor.name(),
           absl::StrCat(created ? "mapped \"" : "updated \"", actor.display_name(),
                        "\" from an observation (", source, ")",
                        dropped > 0 ? absl::StrCat("; ", dropped, " interests over the limit of ",
                                                   kMaxActorInterests, " dropped")
-                                   : "")));
+                                   : ""),
+          clock_.Now()));
       RETURN_IF_ERROR(
           storage::RecordRequest(s, network, kMethod, req->request_id(), actor.name(), now));
       ASSIGN_OR_RETURN(
@@ -1458,10 +1360,8 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
 MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
                                                           const v1::CreateTeamRequest* req,
                                                           v1::Team* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, parent.network, parent.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName parent = call.scope().Coalition();
     RETURN_IF_ERROR(ValidateTeam(req->team(), parent.network, parent.coalition, "team"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
@@ -1479,8 +1379,9 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
                 RETURN_IF_ERROR(CheckTeamPlacement(teams, team.name(), team.parent_team()));
                 RETURN_IF_ERROR(RequireActiveMembers(s, team, parent.network, parent.coalition));
                 RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, team));
-                RETURN_IF_ERROR(Audit(s, caller, ctx, parent.network, "CreateTeam", team.name(),
-                                      absl::StrCat("formed team \"", team.display_name(), "\"")));
+                RETURN_IF_ERROR(call.Audit(
+                    s, team.name(), absl::StrCat("formed team \"", team.display_name(), "\""),
+                    clock_.Now()));
                 return team.name();
               }));
       ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("teams", created, "name"));
@@ -1496,14 +1397,14 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetTeam(Ctx* ctx, const v1::GetTeamRequest* req,
                                                        v1::Team* resp) {
-  return server::FinishUnary(ctx, [=] { return GetChild(ctx, "teams", req->name(), resp); });
+  return rpc_.Unary(ctx, req,
+                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::ListTeamsRequest* req,
                                                          v1::ListTeamsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(caller, "teams", req->parent(),
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(call, "teams", req->parent(),
                                                        req->page_size(), req->page_token(), "", {},
                                                        resp->mutable_next_page_token()));
     for (auto& t : page.items) *resp->add_teams() = std::move(t);
@@ -1514,10 +1415,8 @@ MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::Lis
 MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
                                                           const v1::UpdateTeamRequest* req,
                                                           v1::Team* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("teams", req->team().name(), "team.name"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
                        Found(repo_.GetChild<v1::Team>(s, name.network, name.coalition, name.id),
@@ -1532,8 +1431,9 @@ MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
       *team.mutable_update_time() = ToProtoTimestamp(clock_.Now());
       RETURN_IF_ERROR(
           repo_.UpdateChild(s, name.network, name.coalition, name.id, team, stored.revision));
-      RETURN_IF_ERROR(Audit(s, caller, ctx, name.network, "UpdateTeam", team.name(),
-                            absl::StrCat("updated team \"", team.display_name(), "\"")));
+      RETURN_IF_ERROR(call.Audit(s, team.name(),
+                                 absl::StrCat("updated team \"", team.display_name(), "\""),
+                                 clock_.Now()));
       ASSIGN_OR_RETURN(
           auto updated,
           Found(repo_.GetChild<v1::Team>(s, name.network, name.coalition, name.id), team.name()));
@@ -1546,9 +1446,9 @@ MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
 MembershipService::Reactor* MembershipService::DeleteTeam(Ctx* ctx,
                                                           const v1::DeleteTeamRequest* req,
                                                           google::protobuf::Empty*) {
-  return server::FinishUnary(ctx, [=] {
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) {
     return DeleteChild<v1::Team>(
-        ctx, "teams", "DeleteTeam", req->name(), req->etag(),
+        call, req->name(), req->etag(),
         [&](Session& s, const CoalitionChildName& name) -> absl::Status {
           ASSIGN_OR_RETURN(auto children, repo_.ListChildren<v1::Team>(
                                               s, name.network, name.coalition,
@@ -1565,10 +1465,8 @@ MembershipService::Reactor* MembershipService::DeleteTeam(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetSnowflake(Ctx* ctx,
                                                             const v1::GetSnowflakeRequest* req,
                                                             v1::Snowflake* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto name, ParseCoalitionName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName name = call.scope().Coalition();
     return db_.Read([&](Session& s) -> absl::Status {
       RETURN_IF_ERROR(RequireCoalition(s, name.network, name.coalition));
       ASSIGN_OR_RETURN(auto teams, repo_.AllChildren<v1::Team>(s, name.network, name.coalition));
@@ -1580,10 +1478,10 @@ MembershipService::Reactor* MembershipService::GetSnowflake(Ctx* ctx,
 
 // ---- Roster import ----
 
-// Checks the caller on the handler executor, authorizes on the first message (which names the
-// parent), validates each row as it arrives and keeps only the valid ones, within a size
-// limit per import and the process's budget for buffered streams; imports them in one
-// transaction on the executor when the stream ends.
+// Admits the call on the handler executor when the first message (which names the coalition)
+// arrives, validates each row as it arrives and keeps only the valid ones, within a size limit
+// per import and the process's budget for buffered streams; imports them in one transaction on
+// the executor when the stream ends.
 class MembershipService::RosterImport final
     : public grpc::ServerReadReactor<v1::ImportRosterRequest> {
  public:
@@ -1591,27 +1489,59 @@ class MembershipService::RosterImport final
       : service_(service),
         ctx_(ctx),
         response_(response),
-        call_request_id_(server::RequestIdOf(ctx)),
         buffered_(server::BufferedStreamBudget()) {
     // Tells the client at once that the import is accepted (and its x-request-id), before the
     // rows arrive; a long import is then visibly in progress.
     StartSendInitialMetadata();
-    if (!server::HandlerExecutor().TrySubmit([this] { AuthenticateThenRead(); })) {
-      Finish(ToGrpcStatus(server::BusyError()));
-    }
+    StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      if (first_) {
-        Finish(ToGrpcStatus(InvalidField("parent", "the stream sent no message")));
-        return;
-      }
-      if (!server::HandlerExecutor().TrySubmit([this] { Import(); })) {
+      // A stream with no message is admitted against an empty one, so that a caller without
+      // a key still hears UNAUTHENTICATED rather than about the missing message.
+      if (!server::HandlerExecutor().TrySubmit([this] { call_ ? Import() : AdmitEmpty(); })) {
         Finish(ToGrpcStatus(server::BusyError()));
       }
       return;
     }
+    if (!call_) {
+      // Authenticating reads the store: not on the gRPC callback thread.
+      if (!server::HandlerExecutor().TrySubmit([this] { AdmitThenAccept(); })) {
+        Finish(ToGrpcStatus(server::BusyError()));
+      }
+      return;
+    }
+    AcceptThenRead();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void AdmitThenAccept() {
+    absl::StatusOr<server::Call> call = service_->rpc_.Admit(*ctx_, request_);
+    if (!call.ok()) {
+      Finish(ToGrpcStatus(call.status()));
+      return;
+    }
+    call_.emplace(*std::move(call));
+    FieldViolations v;
+    CheckRequestId(v, request_.request_id());
+    if (!v.ToStatus().ok()) {
+      Finish(ToGrpcStatus(v.ToStatus()));
+      return;
+    }
+    AcceptThenRead();
+  }
+
+  void AdmitEmpty() {
+    absl::Status admitted = service_->rpc_.Admit(*ctx_, request_).status();
+    Finish(ToGrpcStatus(absl::IsInvalidArgument(admitted) || admitted.ok()
+                            ? InvalidField("parent", "the stream sent no message")
+                            : admitted));
+  }
+
+  void AcceptThenRead() {
     absl::Status status = Accept();
     if (!status.ok()) {
       Finish(ToGrpcStatus(status));
@@ -1620,31 +1550,8 @@ class MembershipService::RosterImport final
     StartRead(&request_);
   }
 
-  void OnDone() override { delete this; }
-
- private:
-  void AuthenticateThenRead() {
-    absl::StatusOr<Caller> caller = service_->Authenticate(ctx_);
-    if (!caller.ok()) {
-      Finish(ToGrpcStatus(caller.status()));
-      return;
-    }
-    caller_ = std::move(*caller);
-    StartRead(&request_);
-  }
-
-  // One message: the parent and permission on the first, then the limits and each row.
+  // One message: the limits, then each row.
   absl::Status Accept() {
-    if (first_) {
-      first_ = false;
-      ASSIGN_OR_RETURN(parent_, ParseCoalitionName(request_.parent(), "parent"));
-      RETURN_IF_ERROR(
-          Authorize(caller_, Access::kWriteCoalition, parent_.network, parent_.coalition));
-      FieldViolations v;
-      CheckRequestId(v, request_.request_id());
-      RETURN_IF_ERROR(v.ToStatus());
-      request_id_ = request_.request_id();
-    }
     received_bytes_ += request_.ByteSizeLong();
     if (received_bytes_ > kMaxRosterBytes) {
       return InvalidField("rows", absl::StrCat("an import takes at most ", kMaxRosterBytes >> 20,
@@ -1680,19 +1587,14 @@ class MembershipService::RosterImport final
   void Import() {
     response_->set_rows_received(rows_received_);
     response_->set_rows_refused(rows_refused_);
-    Finish(ToGrpcStatus(
-        service_->ImportRows(caller_, call_request_id_, request_id_, parent_, rows_, response_)));
+    Finish(ToGrpcStatus(service_->ImportRows(*call_, rows_, response_)));
   }
 
   MembershipService* service_;
   Ctx* ctx_;
   v1::ImportRosterResponse* response_;
-  const std::string call_request_id_;
-  Caller caller_;
+  std::optional<server::Call> call_;  // set once the first message is admitted
   v1::ImportRosterRequest request_;
-  bool first_ = true;
-  CoalitionName parent_;
-  std::string request_id_;
   size_t received_bytes_ = 0;
   int rows_received_ = 0;
   int rows_refused_ = 0;
@@ -1705,11 +1607,10 @@ grpc::ServerReadReactor<v1::ImportRosterRequest>* MembershipService::ImportRoste
   return new RosterImport(this, ctx, resp);
 }
 
-absl::Status MembershipService::ImportRows(const Caller& caller, const std::string& call_request_id,
-                                           const std::string& request_id,
-                                           const CoalitionName& coalition,
+absl::Status MembershipService::ImportRows(const server::Call& call,
                                            const std::vector<v1::RosterRow>& rows,
                                            v1::ImportRosterResponse* response) {
+  const CoalitionName coalition = call.scope().Coalition();
   const std::string& network = coalition.network;
   bool changed = false;
   RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
@@ -1719,16 +1620,8 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
     const absl::Time now = clock_.Now();
     // Every resource the import creates has its own event, as one created by its own call has,
     // and the import as a whole one more.
-    auto audit = [&](const std::string& resource, std::string summary) {
-      coalition::common::v1::AuditEvent event;
-      *event.mutable_time() = ToProtoTimestamp(now);
-      event.set_actor(caller.key);
-      event.set_actor_person(caller.person);
-      event.set_method(absl::StrCat(kService, "ImportRoster"));
-      event.set_resource(resource);
-      event.set_request_id(call_request_id);
-      event.set_summary(std::move(summary));
-      return storage::AppendAuditEvent(s, network, event);
+    auto audit = [&](const std::string& resource, const std::string& summary) {
+      return call.Audit(s, resource, summary, now);
     };
     for (const v1::RosterRow& row : rows) {
       ASSIGN_OR_RETURN(auto person, repo_.FindPersonByEmail(s, network, row.email()));
@@ -1781,7 +1674,8 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
       StartMembership(membership, now);
       RETURN_IF_ERROR(
           repo_.InsertChild(s, network, coalition.coalition, membership_id, membership));
-      RETURN_IF_ERROR(audit(membership.name(), absl::StrCat("added ", person_name, " from a roster")));
+      RETURN_IF_ERROR(
+          audit(membership.name(), absl::StrCat("added ", person_name, " from a roster")));
       ++memberships_created;
     }
     response->set_people_created(people_created);
@@ -1803,15 +1697,12 @@ absl::Status MembershipService::ImportRows(const Caller& caller, const std::stri
 
 MembershipService::Reactor* MembershipService::CheckMembership(
     Ctx* ctx, const v1::CheckMembershipRequest* req, v1::CheckMembershipResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName coalition = call.scope().Coalition();
     ASSIGN_OR_RETURN(auto person, ParseNetworkChild("people", req->person(), "person"));
     if (person.network != coalition.network) {
       return InvalidField("person", "must be in the coalition's network");
     }
-    RETURN_IF_ERROR(
-        Authorize(caller, Access::kReadCoalition, coalition.network, coalition.coalition));
     // One indexed read: cheaper than any cache (docs/architecture.md#cache).
     return db_.Read([&](Session& s) -> absl::Status {
       RETURN_IF_ERROR(RequireCoalition(s, coalition.network, coalition.coalition));
@@ -1830,10 +1721,8 @@ MembershipService::Reactor* MembershipService::CheckMembership(
 MembershipService::Reactor* MembershipService::BatchGetPeople(Ctx* ctx,
                                                               const v1::BatchGetPeopleRequest* req,
                                                               v1::BatchGetPeopleResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kReadDirectory, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     FieldViolations v;
     const int names = LimitItems(v, "names", req->names_size(), kMaxBatchGet);
     std::vector<std::string> ids;
@@ -1862,11 +1751,8 @@ MembershipService::Reactor* MembershipService::BatchGetPeople(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::ListEligibleMembers(
     Ctx* ctx, const v1::ListEligibleMembersRequest* req, v1::ListEligibleMembersResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto coalition, ParseCoalitionName(req->coalition(), "coalition"));
-    RETURN_IF_ERROR(
-        Authorize(caller, Access::kReadCoalition, coalition.network, coalition.coalition));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const CoalitionName coalition = call.scope().Coalition();
     FieldViolations v;
     absl::flat_hash_set<int> roles;
     for (int i = 0; i < req->roles_size(); ++i) {
@@ -1898,10 +1784,8 @@ MembershipService::Reactor* MembershipService::ListEligibleMembers(
 
 MembershipService::Reactor* MembershipService::ListAuditEvents(
     Ctx* ctx, const v1::ListAuditEventsRequest* req, v1::ListAuditEventsResponse* resp) {
-  return server::FinishUnary(ctx, [=]() -> absl::Status {
-    ASSIGN_OR_RETURN(Caller caller, Authenticate(ctx));
-    ASSIGN_OR_RETURN(auto parent, ParseNetworkName(req->parent(), "parent"));
-    RETURN_IF_ERROR(Authorize(caller, Access::kAdminNetwork, parent.network));
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
+    const NetworkName parent = call.scope().Network();
     FieldViolations v;
     LimitText(v, "resource_prefix", req->resource_prefix(), 500);
     RETURN_IF_ERROR(v.ToStatus());
