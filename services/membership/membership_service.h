@@ -127,7 +127,11 @@ class MembershipService final : public v1::MembershipService::CallbackService {
 
   absl::StatusOr<std::vector<v1::Membership>> Roster(const std::string& network,
                                                      const std::string& coalition);
-  void InvalidateRoster(const std::string& network, const std::string& coalition);
+  // Drop the cached roster or actor counts of a coalition once the change in `s` commits.
+  void DropCachedRosterOnCommit(storage::Session& s, const std::string& network,
+                                const std::string& coalition);
+  void DropCachedActorCountsOnCommit(storage::Session& s, const std::string& network,
+                                     const std::string& coalition);
   absl::Status RequireCoalition(storage::Session& s, const std::string& network,
                                 const std::string& coalition);
   absl::Status RequireActiveMembers(storage::Session& s, const v1::Team& team,
