@@ -22,7 +22,7 @@ namespace coalition::meetings {
 using auth::Access;
 using auth::Authorize;
 using auth::Caller;
-using server::Found;
+using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
 using server::StampCreated;
@@ -132,7 +132,7 @@ MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", created, "name"));
       ASSIGN_OR_RETURN(auto stored,
-                       Found(Campaigns::Get(s, name.network, name.coalition, name.id), created));
+                       ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id), created));
       RETURN_IF_ERROR(RollUp(s, parent, stored.resource));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
@@ -154,7 +154,7 @@ MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCa
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(RollUp(s, name.Coalition(), stored.resource));
       *resp = std::move(stored.resource);
@@ -203,7 +203,7 @@ MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
       RETURN_IF_ERROR(RequireAim(req->campaign().aim()));
     }
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->campaign().name()));
       RETURN_IF_ERROR(CheckEtag(req->campaign().etag(), req->campaign().name(), stored.revision));
       v1::Campaign campaign = stored.resource;
@@ -232,7 +232,7 @@ MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kWriteCoalition, name.network, name.coalition));
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
       RETURN_IF_ERROR(Campaigns::Delete(s, name.network, name.coalition, name.id));
@@ -275,7 +275,7 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("accomplishments", created, "name"));
       ASSIGN_OR_RETURN(
           auto stored,
-          Found(Accomplishments::Get(s, name.network, name.coalition, name.id), created));
+          ExistingOrNotFound(Accomplishments::Get(s, name.network, name.coalition, name.id), created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });

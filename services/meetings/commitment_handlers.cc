@@ -22,7 +22,7 @@ namespace coalition::meetings {
 using auth::Access;
 using auth::Authorize;
 using auth::Caller;
-using server::Found;
+using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
 using server::StampCreated;
@@ -114,7 +114,7 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", created, "name"));
       ASSIGN_OR_RETURN(auto stored,
-                       Found(Commitments::Get(s, name.network, name.coalition, name.id), created));
+                       ExistingOrNotFound(Commitments::Get(s, name.network, name.coalition, name.id), created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -149,7 +149,7 @@ MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
           auto stored,
-          Found(Commitments::Get(s, name.network, name.coalition, name.id), req->name()));
+          ExistingOrNotFound(Commitments::Get(s, name.network, name.coalition, name.id), req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -204,7 +204,7 @@ absl::Status MeetingsService::ChangeCommitment(
   const std::string commitment_name =
       CoalitionChild(name.network, name.coalition, "commitments", name.id);
   return db_.Transact([&](Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored, Found(Commitments::Get(s, name.network, name.coalition, name.id),
+    ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(Commitments::Get(s, name.network, name.coalition, name.id),
                                         commitment_name));
     RETURN_IF_ERROR(AuthorizeOwnOrWrite(caller, name.Coalition(), stored.resource.person()));
     RETURN_IF_ERROR(CheckEtag(etag, commitment_name, stored.revision));

@@ -29,7 +29,7 @@ namespace mv1 = ::coalition::membership::v1;
 using auth::Access;
 using auth::Authorize;
 using auth::Caller;
-using server::Found;
+using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
 using server::StampCreated;
@@ -161,7 +161,7 @@ absl::StatusOr<Stored<v1::Meeting>> MeetingsService::LoadMeeting(Session& s,
                                                                  const CoalitionChildName& name) {
   const std::string full = CoalitionChild(name.network, name.coalition, "meetings", name.id);
   ASSIGN_OR_RETURN(auto stored,
-                   Found(Meetings::Get(s, name.network, name.coalition, name.id), full));
+                   ExistingOrNotFound(Meetings::Get(s, name.network, name.coalition, name.id), full));
   RETURN_IF_ERROR(SetMeetingOutputs(s, name, stored.resource));
   return stored;
 }
@@ -490,7 +490,7 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", created, "name"));
       ASSIGN_OR_RETURN(auto stored,
-                       Found(OneToOnes::Get(s, name.network, name.coalition, name.id), created));
+                       ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id), created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -504,7 +504,7 @@ MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOn
     ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", req->name(), "name"));
     RETURN_IF_ERROR(Authorize(caller, Access::kReadCoalition, name.network, name.coalition));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
@@ -557,7 +557,7 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     const CoalitionName coalition = name.Coalition();
     // Its organizer (or a writer of the coalition) records it; checked again in the transaction.
     RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       return AuthorizeOwnOrWrite(caller, coalition, stored.resource.organizer());
     }));
@@ -579,7 +579,7 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     }
     bool enqueued = false;
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(AuthorizeOwnOrWrite(caller, coalition, stored.resource.organizer()));
       if (stage == v1::OneToOne::COMMITMENT && !req->request_id().empty()) {

@@ -14,7 +14,7 @@
 #include "libs/core/clock.h"
 #include "libs/core/page_token.h"
 #include "libs/core/resource_names.h"
-#include "libs/server/resource_calls.h"
+#include "libs/server/standard_methods.h"
 #include "libs/server/rpc.h"
 #include "libs/storage/database.h"
 #include "services/meetings/background.h"
