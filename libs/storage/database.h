@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -49,6 +50,19 @@ class Session {
   // Returns the number of rows changed.
   virtual absl::StatusOr<int64_t> Execute(absl::string_view sql,
                                           const std::vector<Value>& params = {}) = 0;
+
+  // Runs `effect` once the transaction has committed, and never when it rolls back: what must
+  // follow a change but is no part of it (dropping a cached copy of what changed). Each attempt
+  // of a retried transaction has a session of its own, so an effect registered by an attempt
+  // that rolled back never runs. Effects run in the order they were added, after the store's
+  // locks are released; they must not fail.
+  void OnCommit(absl::AnyInvocable<void()> effect) { on_commit_.push_back(std::move(effect)); }
+
+  // For backends: the effects to run now that the transaction committed.
+  std::vector<absl::AnyInvocable<void()>> TakeCommitEffects() { return std::move(on_commit_); }
+
+ private:
+  std::vector<absl::AnyInvocable<void()>> on_commit_;
 };
 
 struct Migration {
@@ -63,10 +77,12 @@ class Database {
 
   // Runs `fn` in one read-write transaction: committed when `fn` returns OK, rolled back
   // otherwise, so nothing is ever half-written. `fn` may run more than once when the backend
-  // reports a conflict, so it must not have effects outside the session.
+  // reports a conflict, so it must not have effects outside the session (Session::OnCommit
+  // holds those until the commit).
   virtual absl::Status Transact(absl::FunctionRef<absl::Status(Session&)> fn) = 0;
 
-  // Runs `fn` against a consistent read-only snapshot.
+  // Runs `fn` against a consistent read-only snapshot (its OnCommit effects run when it ends
+  // without error).
   virtual absl::Status Read(absl::FunctionRef<absl::Status(Session&)> fn) = 0;
 
   // Applies, in order and each in its own transaction, the migrations of `component` whose

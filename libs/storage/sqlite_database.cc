@@ -270,6 +270,10 @@ class SqliteSession final : public Session {
 
 using WriteFn = absl::FunctionRef<absl::Status(Connection&, Session&)>;
 
+void RunEffects(std::vector<absl::AnyInvocable<void()>> effects) {
+  for (absl::AnyInvocable<void()>& effect : effects) effect();
+}
+
 class SqliteDatabase final : public Database {
  public:
   SqliteDatabase(std::string path, std::unique_ptr<Connection> writer,
@@ -297,18 +301,20 @@ class SqliteDatabase final : public Database {
   absl::Status Read(absl::FunctionRef<absl::Status(Session&)> fn) override {
     const absl::Time start = absl::Now();
     absl::Status status;
+    std::vector<absl::AnyInvocable<void()>> committed;
     if (max_readers_ == 0) {
       absl::MutexLock lock(&writer_mu_);
-      status = ReadOn(*writer_, fn);
+      status = ReadOn(*writer_, fn, &committed);
     } else {
       absl::StatusOr<std::unique_ptr<Connection>> reader = AcquireReader();
       if (!reader.ok()) {
         status = reader.status();
       } else {
-        status = ReadOn(**reader, fn);
+        status = ReadOn(**reader, fn, &committed);
         ReleaseReader(std::move(*reader));
       }
     }
+    if (status.ok()) RunEffects(std::move(committed));
     metrics_.Record(StoreOperation::kRead, status, absl::Now() - start);
     return status;
   }
@@ -360,10 +366,13 @@ class SqliteDatabase final : public Database {
     absl::Duration backoff = kFirstBackoff;
     for (int attempt = 1;; ++attempt) {
       bool contended = false;
+      // Only the attempt that commits fills it.
+      std::vector<absl::AnyInvocable<void()>> committed;
       {
         absl::MutexLock lock(&writer_mu_);
-        status = WriteOnce(fn, &contended);
+        status = WriteOnce(fn, &contended, &committed);
       }
+      if (status.ok()) RunEffects(std::move(committed));
       if (!contended || attempt == kMaxWriteAttempts) return status;
       // Jitter, so processes contending for one file do not retry in lockstep.
       absl::InsecureBitGen bitgen;
@@ -372,7 +381,9 @@ class SqliteDatabase final : public Database {
     }
   }
 
-  absl::Status WriteOnce(WriteFn fn, bool* contended) ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+  absl::Status WriteOnce(WriteFn fn, bool* contended,
+                         std::vector<absl::AnyInvocable<void()>>* committed)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
     Connection& connection = *writer_;
     // IMMEDIATE takes the write lock up front, so a transaction never fails half-way because a
     // reader upgraded to a writer under it.
@@ -392,6 +403,7 @@ class SqliteDatabase final : public Database {
       }
       status = connection.Run("COMMIT", {}, false, nullptr, nullptr);
       commit_busy = IsBusy(status);
+      if (status.ok()) *committed = session.TakeCommitEffects();
     }
     if (!status.ok()) {
       if (connection.in_transaction()) {
@@ -403,7 +415,8 @@ class SqliteDatabase final : public Database {
     return status;
   }
 
-  absl::Status ReadOn(Connection& connection, absl::FunctionRef<absl::Status(Session&)> fn) {
+  absl::Status ReadOn(Connection& connection, absl::FunctionRef<absl::Status(Session&)> fn,
+                      std::vector<absl::AnyInvocable<void()>>* committed) {
     // Deferred: the snapshot is taken at the first SELECT and held until COMMIT.
     RETURN_IF_ERROR(connection.Run("BEGIN", {}, false, nullptr, nullptr));
     SqliteSession session(connection, /*read_only=*/true);
@@ -416,6 +429,7 @@ class SqliteDatabase final : public Database {
           connection.Run(status.ok() ? "COMMIT" : "ROLLBACK", {}, false, nullptr, nullptr);
       if (status.ok()) status = end;
     }
+    if (status.ok()) *committed = session.TakeCommitEffects();
     return status;
   }
 

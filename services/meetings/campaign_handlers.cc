@@ -17,7 +17,7 @@
 
 namespace coalition::meetings {
 
-using server::Found;
+using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
 using server::StampCreated;
@@ -124,8 +124,9 @@ MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
                 return campaign.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", created, "name"));
-      ASSIGN_OR_RETURN(auto stored,
-                       Found(Campaigns::Get(s, name.network, name.coalition, name.id), created));
+      ASSIGN_OR_RETURN(
+          auto stored,
+          ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id), created));
       RETURN_IF_ERROR(RollUp(s, parent, stored.resource));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
@@ -145,7 +146,8 @@ MeetingsService::Reactor* MeetingsService::GetCampaign(Ctx* ctx, const v1::GetCa
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(RollUp(s, name.Coalition(), stored.resource));
       *resp = std::move(stored.resource);
@@ -189,7 +191,8 @@ MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
       RETURN_IF_ERROR(RequireAim(req->campaign().aim()));
     }
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->campaign().name()));
       RETURN_IF_ERROR(CheckEtag(req->campaign().etag(), req->campaign().name(), stored.revision));
       v1::Campaign campaign = stored.resource;
@@ -216,7 +219,8 @@ MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(Campaigns::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
       RETURN_IF_ERROR(Campaigns::Delete(s, name.network, name.coalition, name.id));
@@ -258,7 +262,8 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("accomplishments", created, "name"));
       ASSIGN_OR_RETURN(
           auto stored,
-          Found(Accomplishments::Get(s, name.network, name.coalition, name.id), created));
+          ExistingOrNotFound(Accomplishments::Get(s, name.network, name.coalition, name.id),
+                             created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });

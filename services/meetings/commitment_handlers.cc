@@ -16,7 +16,7 @@
 
 namespace coalition::meetings {
 
-using server::Found;
+using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
 using server::StampCreated;
@@ -104,8 +104,9 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
                 return name;
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", created, "name"));
-      ASSIGN_OR_RETURN(auto stored,
-                       Found(Commitments::Get(s, name.network, name.coalition, name.id), created));
+      ASSIGN_OR_RETURN(
+          auto stored,
+          ExistingOrNotFound(Commitments::Get(s, name.network, name.coalition, name.id), created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -136,9 +137,9 @@ MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto stored,
-          Found(Commitments::Get(s, name.network, name.coalition, name.id), req->name()));
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(
+                                        Commitments::Get(s, name.network, name.coalition, name.id),
+                                        req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -190,7 +191,8 @@ absl::Status MeetingsService::ChangeCommitment(
   const std::string commitment_name =
       CoalitionChild(name.network, name.coalition, "commitments", name.id);
   return db_.Transact([&](Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored, Found(Commitments::Get(s, name.network, name.coalition, name.id),
+    ASSIGN_OR_RETURN(auto stored,
+                     ExistingOrNotFound(Commitments::Get(s, name.network, name.coalition, name.id),
                                         commitment_name));
     RETURN_IF_ERROR(call.RequireOwnOrWrite(stored.resource.person()));
     RETURN_IF_ERROR(CheckEtag(etag, commitment_name, stored.revision));

@@ -23,7 +23,7 @@ namespace coalition::meetings {
 
 namespace mv1 = ::coalition::membership::v1;
 
-using server::Found;
+using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
 using server::StampCreated;
@@ -141,8 +141,8 @@ absl::Status MeetingsService::SetMeetingOutputs(Session& s, const CoalitionChild
 absl::StatusOr<Stored<v1::Meeting>> MeetingsService::LoadMeeting(Session& s,
                                                                  const CoalitionChildName& name) {
   const std::string full = CoalitionChild(name.network, name.coalition, "meetings", name.id);
-  ASSIGN_OR_RETURN(auto stored,
-                   Found(Meetings::Get(s, name.network, name.coalition, name.id), full));
+  ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(
+                                    Meetings::Get(s, name.network, name.coalition, name.id), full));
   RETURN_IF_ERROR(SetMeetingOutputs(s, name, stored.resource));
   return stored;
 }
@@ -453,8 +453,9 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
                 return one_to_one.name();
               }));
       ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", created, "name"));
-      ASSIGN_OR_RETURN(auto stored,
-                       Found(OneToOnes::Get(s, name.network, name.coalition, name.id), created));
+      ASSIGN_OR_RETURN(
+          auto stored,
+          ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id), created));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -466,7 +467,8 @@ MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOn
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
@@ -515,7 +517,8 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     const CoalitionName coalition = name.Coalition();
     // Its organizer (or a writer of the coalition) records it; checked again in the transaction.
     RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       return call.RequireOwnOrWrite(stored.resource.organizer());
     }));
@@ -537,7 +540,8 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
     }
     bool enqueued = false;
     RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, Found(OneToOnes::Get(s, name.network, name.coalition, name.id),
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
                                           req->name()));
       RETURN_IF_ERROR(call.RequireOwnOrWrite(stored.resource.organizer()));
       if (stage == v1::OneToOne::COMMITMENT && !req->request_id().empty()) {

@@ -10,7 +10,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/resource_names.h"
 #include "libs/core/status.h"
-#include "libs/server/resource_calls.h"
+#include "libs/server/standard_methods.h"
 #include "libs/storage/platform_tables.h"
 #include "services/membership/domain/validation.h"
 

@@ -14,13 +14,15 @@
 #include "libs/core/clock.h"
 #include "libs/core/page_token.h"
 #include "libs/core/resource_names.h"
+#include "libs/server/rpc.h"
 #include "libs/storage/database.h"
 #include "services/membership/repository.h"
 
 namespace coalition::membership {
 
-// The gRPC edge of the membership service: authenticate, parse, authorize, validate, then the
-// domain rules (domain/) and the repository, in one transaction per call.
+// The gRPC edge of the membership service: each call admitted by its access rule
+// (access_rules.cc), then validated, then the domain rules (domain/) and the repository, in one
+// transaction per call.
 class MembershipService final : public v1::MembershipService::CallbackService {
  public:
   MembershipService(storage::Database& db, cache::Cache& cache, const Clock& clock,
@@ -115,45 +117,41 @@ class MembershipService final : public v1::MembershipService::CallbackService {
   Reactor* ListAuditEvents(Ctx*, const v1::ListAuditEventsRequest*,
                            v1::ListAuditEventsResponse*) override;
 
-  // Imports validated rows into a coalition in one transaction (the streaming RPC's body).
-  // `call_request_id` is the call's x-request-id, for the audit log.
-  absl::Status ImportRows(const auth::Caller& caller, const std::string& call_request_id,
-                          const std::string& request_id, const CoalitionName& coalition,
-                          const std::vector<v1::RosterRow>& rows,
+  // Imports validated rows into the call's coalition in one transaction (the streaming RPC's
+  // body, once its first message is admitted).
+  absl::Status ImportRows(const server::Call& call, const std::vector<v1::RosterRow>& rows,
                           v1::ImportRosterResponse* response);
 
  private:
   class RosterImport;
 
-  absl::StatusOr<auth::Caller> Authenticate(const Ctx* ctx);
-  absl::Status Audit(storage::Session& s, const auth::Caller& caller, const Ctx* ctx,
-                     absl::string_view network, absl::string_view method,
-                     absl::string_view resource, absl::string_view summary);
   absl::StatusOr<std::vector<v1::Membership>> Roster(const std::string& network,
                                                      const std::string& coalition);
-  void InvalidateRoster(const std::string& network, const std::string& coalition);
+  // Drop the cached roster or actor counts of a coalition once the change in `s` commits.
+  void DropCachedRosterOnCommit(storage::Session& s, const std::string& network,
+                                const std::string& coalition);
+  void DropCachedActorCountsOnCommit(storage::Session& s, const std::string& network,
+                                     const std::string& coalition);
   absl::Status RequireCoalition(storage::Session& s, const std::string& network,
                                 const std::string& coalition);
   absl::Status RequireActiveMembers(storage::Session& s, const v1::Team& team,
                                     const std::string& network, const std::string& coalition);
-  // Role changes, leaving and rejoining: load, check the etag, apply `change` (which returns
-  // the audit summary), store, audit, and drop the cached roster.
+  // Role changes, leaving and rejoining of the call's membership: load, check the etag, apply
+  // `change` (which returns the audit summary), store, audit, and drop the cached roster.
   absl::Status ChangeMembership(
-      const Ctx* ctx, const auth::Caller& caller, const CoalitionChildName& name,
-      const std::string& etag, absl::string_view method,
+      const server::Call& call, const std::string& etag,
       absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp);
-  // Get, Delete and List of the resources under a coalition (aims, actors, teams, memberships).
+  // Get, Delete and List of the resources under a coalition (aims, actors, teams, memberships);
+  // the call's scope names the resource or its coalition.
   template <typename T>
-  absl::Status GetChild(const Ctx* ctx, absl::string_view collection, const std::string& name,
-                        T* resp);
+  absl::Status GetChild(const server::Call& call, const std::string& name, T* resp);
   template <typename T>
   absl::Status DeleteChild(
-      const Ctx* ctx, absl::string_view collection, absl::string_view method,
-      const std::string& name, const std::string& etag,
+      const server::Call& call, const std::string& name, const std::string& etag,
       absl::FunctionRef<absl::Status(storage::Session&, const CoalitionChildName&)> before);
   template <typename T>
   absl::StatusOr<Page<T>> ListChildren(
-      const auth::Caller& caller, absl::string_view collection, const std::string& parent,
+      const server::Call& call, absl::string_view collection, const std::string& parent,
       int page_size, const std::string& page_token, absl::string_view filter_key,
       const std::vector<std::pair<std::string, storage::Value>>& filters,
       std::string* next_page_token);
@@ -164,6 +162,7 @@ class MembershipService final : public v1::MembershipService::CallbackService {
   std::unique_ptr<auth::Authenticator> authenticator_;
   PageTokenCodec page_tokens_;
   MembershipRepository repo_;
+  server::RpcEdge rpc_;  // every handler runs through it
 };
 
 }  // namespace coalition::membership

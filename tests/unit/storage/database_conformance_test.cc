@@ -214,6 +214,55 @@ TEST_P(DatabaseConformanceTest, FailingTransactionLeavesNothing) {
   EXPECT_EQ(Count(*db_, "items"), 0);
 }
 
+TEST_P(DatabaseConformanceTest, CommitEffectRunsOnceAfterTheCommit) {
+  ASSERT_TRUE(IsOk(CreateItems(*db_)));
+  std::vector<int64_t> seen;
+  ASSERT_TRUE(IsOk(db_->Transact([&](Session& session) -> absl::Status {
+    session.OnCommit([&] { seen.push_back(Count(*db_, "items")); });
+    return session
+        .Execute("INSERT INTO items (network_id, id, n) VALUES (?, ?, ?)",
+                 {std::string("a"), std::string("x"), int64_t{1}})
+        .status();
+  })));
+  // Once, and after the commit: it already sees the row, and may use the store itself.
+  EXPECT_EQ(seen, std::vector<int64_t>{1});
+}
+
+TEST_P(DatabaseConformanceTest, CommitEffectNeverRunsAfterARollback) {
+  ASSERT_TRUE(IsOk(CreateItems(*db_)));
+  int runs = 0;
+  absl::Status status = db_->Transact([&](Session& session) -> absl::Status {
+    session.OnCommit([&] { ++runs; });
+    RETURN_IF_ERROR(session
+                        .Execute("INSERT INTO items (network_id, id, n) VALUES (?, ?, ?)",
+                                 {std::string("a"), std::string("x"), int64_t{1}})
+                        .status());
+    return absl::FailedPreconditionError("meeting already closed");
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(runs, 0);
+  EXPECT_EQ(Count(*db_, "items"), 0);
+  // The next transaction does not inherit the effect of the one rolled back.
+  ASSERT_TRUE(IsOk(db_->Transact([](Session&) { return absl::OkStatus(); })));
+  EXPECT_EQ(runs, 0);
+}
+
+TEST_P(DatabaseConformanceTest, CommitEffectsRunInOrderAfterARead) {
+  std::vector<int> order;
+  ASSERT_TRUE(IsOk(db_->Read([&](Session& session) {
+    session.OnCommit([&] { order.push_back(1); });
+    session.OnCommit([&] { order.push_back(2); });
+    return absl::OkStatus();
+  })));
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+  EXPECT_FALSE(db_->Read([&](Session& session) {
+                    session.OnCommit([&] { order.push_back(3); });
+                    return absl::NotFoundError("no such meeting");
+                  })
+                   .ok());
+  EXPECT_EQ(order, (std::vector<int>{1, 2}));
+}
+
 TEST_P(DatabaseConformanceTest, ErrorReturnedByFnIsNotRetried) {
   int calls = 0;
   absl::Status status = db_->Transact([&](Session&) {

@@ -1,4 +1,4 @@
-#include "libs/server/resource_calls.h"
+#include "libs/server/standard_methods.h"
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"

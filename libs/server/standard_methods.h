@@ -1,0 +1,126 @@
+#ifndef COALITION_LIBS_SERVER_STANDARD_METHODS_H_
+#define COALITION_LIBS_SERVER_STANDARD_METHODS_H_
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <google/protobuf/field_mask.pb.h>
+#include <grpcpp/server_context.h>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "libs/core/etag.h"
+#include "libs/core/field_mask.h"
+#include "libs/core/page_token.h"
+#include "libs/core/proto_time.h"
+#include "libs/core/status.h"
+#include "libs/storage/coalition_table.h"
+#include "libs/storage/database.h"
+#include "libs/storage/platform_tables.h"
+
+// The mechanics of the standard methods (AIP-131..135, 155), the same in every service, so a
+// handler writes only its resource's rules: NOT_FOUND for what is not there, create once per
+// request id, keyset pages behind signed tokens, read-modify-write under an etag and a field
+// mask, and the creation stamps (docs/architecture.md, "Standard methods").
+namespace coalition::server {
+
+// NOT_FOUND naming the resource.
+absl::Status NotFound(absl::string_view name);
+
+// The stored resource, or NOT_FOUND naming `name`.
+template <typename T>
+absl::StatusOr<storage::Stored<T>> ExistingOrNotFound(
+    absl::StatusOr<std::optional<storage::Stored<T>>> found, absl::string_view name) {
+  if (!found.ok()) return found.status();
+  if (!found->has_value()) return NotFound(name);
+  return std::move(**found);
+}
+
+// What an Update or Delete acts on: the stored resource, NOT_FOUND naming `name` when there is
+// none, ABORTED when `etag` is given and is not the current one.
+template <typename T>
+absl::StatusOr<storage::Stored<T>> ExistingAtEtag(
+    absl::StatusOr<std::optional<storage::Stored<T>>> found, absl::string_view name,
+    absl::string_view etag) {
+  ASSIGN_OR_RETURN(storage::Stored<T> stored, ExistingOrNotFound(std::move(found), name));
+  RETURN_IF_ERROR(CheckEtag(etag, name, stored.revision));
+  return stored;
+}
+
+// `stored` with the fields of `patch` that `mask` names (INVALID_ARGUMENT for a path outside
+// `updatable`) and its update time set to `now`: what an Update then checks and writes.
+template <typename T>
+absl::StatusOr<T> Patched(const T& stored, const T& patch, const google::protobuf::FieldMask& mask,
+                          const std::vector<std::string>& updatable, absl::Time now) {
+  T updated = stored;
+  RETURN_IF_ERROR(ApplyFieldMask(patch, mask, updatable, &updated));
+  *updated.mutable_update_time() = ToProtoTimestamp(now);
+  return updated;
+}
+
+// A Create with a request id: `create` runs once per (network, method, request id) and returns
+// the new resource's name; the answer, to the first call and to every retry, is the resource
+// `get` reads under that name now.
+template <typename T>
+absl::StatusOr<T> CreateOnceThenGet(
+    storage::Session& s, absl::string_view network, absl::string_view method,
+    absl::string_view request_id, absl::string_view parent, absl::Time now,
+    absl::FunctionRef<absl::StatusOr<std::string>()> create,
+    absl::FunctionRef<absl::StatusOr<std::optional<storage::Stored<T>>>(const std::string&)> get) {
+  ASSIGN_OR_RETURN(std::string created,
+                   storage::CreateOnce(s, network, method, request_id, parent, now, create));
+  ASSIGN_OR_RETURN(storage::Stored<T> stored, ExistingOrNotFound(get(created), created));
+  return std::move(stored.resource);
+}
+
+// A List call's page size and keyset position; the token is bound to `query` (the parent and
+// filters), so a token from one query is refused by another.
+absl::StatusOr<storage::ListQuery> PageOf(const PageTokenCodec& codec, absl::string_view query,
+                                          int page_size, absl::string_view page_token);
+std::string NextToken(const PageTokenCodec& codec, absl::string_view query,
+                      const std::string& last_key);
+
+// One page of a List call: the position read from `page_token`, `list` reading the page, and
+// the token of the next page ("" after the last).
+template <typename T>
+absl::StatusOr<std::vector<T>> ListPage(
+    const PageTokenCodec& codec, absl::string_view query, int page_size,
+    absl::string_view page_token,
+    absl::FunctionRef<absl::StatusOr<storage::Page<T>>(const storage::ListQuery&)> list,
+    std::string* next_page_token) {
+  ASSIGN_OR_RETURN(storage::ListQuery q, PageOf(codec, query, page_size, page_token));
+  ASSIGN_OR_RETURN(storage::Page<T> page, list(q));
+  *next_page_token = NextToken(codec, query, page.last_key);
+  return std::move(page.items);
+}
+
+// Sets the name and the create and update times of a new resource.
+template <typename T>
+void StampCreated(T& resource, const std::string& name, absl::Time now) {
+  resource.set_name(name);
+  *resource.mutable_create_time() = ToProtoTimestamp(now);
+  *resource.mutable_update_time() = ToProtoTimestamp(now);
+}
+
+// Who did what, for the audit log.
+struct AuditEntry {
+  std::string actor;         // the caller's key
+  std::string actor_person;  // the person the key acts as, if any
+  std::string method;        // the full method, "coalition.x.v1.XService/CreateThing"
+  std::string resource;
+  std::string summary;  // never anonymous content
+};
+
+// Appends the event in the session's transaction, with the call's request id and `now`.
+// Handlers running through RpcEdge use Call::Audit instead.
+absl::Status AppendAudit(storage::Session& s, const grpc::ServerContextBase& ctx,
+                         absl::string_view network, const AuditEntry& entry, absl::Time now);
+
+}  // namespace coalition::server
+
+#endif  // COALITION_LIBS_SERVER_STANDARD_METHODS_H_
