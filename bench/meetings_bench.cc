@@ -20,6 +20,7 @@
 #include "libs/cache/cache.h"
 #include "libs/clients/membership_authenticator.h"
 #include "libs/clients/membership_client.h"
+#include "libs/clients/peer_call.h"
 #include "libs/core/clock.h"
 #include "libs/core/proto_time.h"
 #include "libs/server/grpc_server.h"
@@ -66,7 +67,8 @@ struct Deployment {
 Deployment Start(coalition::storage::Database& db, coalition::cache::Cache& cache,
                  const std::string& membership_address, const std::string& service_key) {
   Deployment d;
-  auto channel = grpc::CreateChannel(membership_address, grpc::InsecureChannelCredentials());
+  auto channel =
+      coalition::clients::NewPeerChannel(membership_address, grpc::InsecureChannelCredentials());
   d.membership = std::make_unique<coalition::clients::MembershipClient>(
       channel, cache, coalition::clients::MembershipClient::Options{.service_key = service_key});
   d.service = std::make_unique<coalition::meetings::MeetingsService>(

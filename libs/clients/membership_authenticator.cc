@@ -1,14 +1,13 @@
 #include "libs/clients/membership_authenticator.h"
 
-#include <chrono>
-#include <thread>
+#include <utility>
 
 #include <grpcpp/client_context.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "libs/auth/caching_authenticator.h"
-#include "libs/core/status.h"
+#include "libs/clients/peer_call.h"
 
 namespace coalition::clients {
 
@@ -22,15 +21,9 @@ absl::StatusOr<auth::Caller> IntrospectingAuthenticator::Authenticate(absl::stri
   v1::IntrospectApiKeyRequest request;
   request.set_secret(std::string(secret));
   v1::IntrospectApiKeyResponse response;
-  grpc::Status status;
-  for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", options_.service_key));
-    status = stub_->IntrospectApiKey(&context, request, &response);
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 * attempt));
-  }
+  std::unique_ptr<grpc::ClientContext> context =
+      NewPeerCallContext(options_.service_key, options_.deadline);
+  const grpc::Status status = stub_->IntrospectApiKey(context.get(), request, &response);
   if (!status.ok()) {
     // Membership refusing our own key is a deployment fault, not the caller's: say so.
     return absl::UnavailableError(

@@ -16,12 +16,15 @@ namespace coalition::clients {
 // Authenticates callers of the services other than membership by asking membership
 // (IntrospectApiKey) with the service's own key. Wrap it in auth::CachingAuthenticator, as
 // NewMembershipAuthenticator does, so that there is no round trip per call.
+//
+// Give it a channel made by NewPeerChannel (libs/clients/peer_call.h), which retries
+// UNAVAILABLE; each call carries the caller's remaining deadline (never more than `deadline`),
+// its cancellation and its request id, as every call to another service does.
 class IntrospectingAuthenticator final : public auth::Authenticator {
  public:
   struct Options {
-    std::string service_key;  // this service's own service-account key
-    absl::Duration deadline = absl::Seconds(2);
-    int attempts = 3;  // UNAVAILABLE is retried, with a short backoff
+    std::string service_key;                     // this service's own service-account key
+    absl::Duration deadline = absl::Seconds(2);  // for all attempts of one call together
   };
   IntrospectingAuthenticator(std::shared_ptr<grpc::Channel> channel, Options options);
 

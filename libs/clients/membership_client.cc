@@ -1,16 +1,14 @@
 #include "libs/clients/membership_client.h"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
-#include <thread>
 #include <utility>
 
 #include <grpcpp/client_context.h>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "libs/core/resource_names.h"
+#include "libs/clients/peer_call.h"
 #include "libs/core/status.h"
 
 namespace coalition::clients {
@@ -44,40 +42,41 @@ absl::Status FromMembership(const grpc::Status& status, absl::string_view what) 
   }
 }
 
-// One call with a deadline per attempt and the service's key, retried with a short backoff
-// only while membership is UNAVAILABLE. `wait_for_ready` lets a call wait out a reconnection
-// (within its deadline) instead of failing at once: for background work, where a few seconds
-// do not matter but finding membership back up does.
+// One call with NewPeerCallContext's deadline, cancellation, key and request id; retries are the
+// channel's. `wait_for_ready` lets a call wait out a reconnection (within its deadline) instead
+// of failing at once: for background work, where a few seconds do not matter but finding
+// membership back up does.
 template <typename Request, typename Response>
 absl::Status Call(Stub& stub, const MembershipClient::Options& options, Rpc<Request, Response> rpc,
                   absl::string_view what, const Request& request, Response* response,
                   bool wait_for_ready = false) {
-  grpc::Status status;
-  for (int attempt = 1; attempt <= std::max(options.attempts, 1); ++attempt) {
-    if (attempt > 1) std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt - 1)));
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + options.deadline));
-    context.set_wait_for_ready(wait_for_ready);
-    context.AddMetadata("authorization", absl::StrCat("Bearer ", options.service_key));
-    status = (stub.*rpc)(&context, request, response);
-    if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
-  }
-  return FromMembership(status, what);
+  std::unique_ptr<grpc::ClientContext> context =
+      NewPeerCallContext(options.service_key, options.deadline);
+  context->set_wait_for_ready(wait_for_ready);
+  return FromMembership((stub.*rpc)(context.get(), request, response), what);
 }
 
 // `load`'s answer through the cache, stored as the serialized message.
 template <typename Message, typename Load>
 absl::StatusOr<Message> Cached(cache::Cache& cache, const std::string& key, absl::Duration ttl,
                                Load load) {
+  bool ran = false;
   std::optional<Message> loaded;  // set when this call loaded it: no need to parse it back
   absl::StatusOr<std::string> bytes =
       cache.GetOrLoad(key, ttl, [&]() -> absl::StatusOr<std::string> {
+        ran = true;
         absl::StatusOr<Message> message = load();
         if (!message.ok()) return message.status();
         loaded = *std::move(message);
         return loaded->SerializeAsString();
       });
-  if (!bytes.ok()) return bytes.status();
+  if (!bytes.ok()) {
+    // A load shared with a concurrent caller ran within that caller's deadline and cancellation:
+    // when it was cut short, this caller asks again within its own.
+    const bool cut_short = absl::IsCancelled(bytes.status()) || absl::IsUnavailable(bytes.status());
+    if (!ran && cut_short) return load();
+    return bytes.status();
+  }
   if (loaded) return *std::move(loaded);
   Message message;
   if (message.ParseFromString(*bytes)) return message;
@@ -154,19 +153,7 @@ absl::StatusOr<v1::Actor> MembershipClient::GetActor(absl::string_view name) {
 absl::StatusOr<std::vector<v1::Person>> MembershipClient::BatchGetPeople(
     absl::string_view network, const std::vector<std::string>& names) {
   // Checked here so that a violation names the caller's index, not one of a batch of misses.
-  FieldViolations violations;
-  auto parent = ParseNetworkName(network, "parent");
-  if (!parent.ok()) violations.Add("parent", "must look like \"networks/{network}\"");
-  for (size_t i = 0; i < names.size(); ++i) {
-    const std::string field = absl::StrCat("names[", i, "]");
-    auto name = ParseNetworkChild("people", names[i], field);
-    if (!name.ok()) {
-      violations.Add(field, "must look like \"networks/{network}/people/{person}\"");
-    } else if (parent.ok() && name->network != parent->network) {
-      violations.Add(field, "must be in the parent network");
-    }
-  }
-  RETURN_IF_ERROR(violations.ToStatus());
+  RETURN_IF_ERROR(CheckPeopleNames(network, names));
 
   // The cache has no plain read: a load that fails without being cached marks a miss.
   absl::flat_hash_map<std::string, v1::Person> found;

@@ -20,6 +20,8 @@ using grpc::experimental::ServerRpcInfo;
 
 constexpr size_t kMaxRequestIdLength = 128;
 
+thread_local const grpc::CallbackServerContext* t_server_call = nullptr;
+
 struct CallEntry {
   const void* owner;  // the interceptor that registered it
   std::string method;
@@ -82,21 +84,30 @@ class CallContextInterceptor final : public Interceptor {
       const char* method = info_->method() == nullptr ? "" : info_->method();
       // An anonymous action never carries an id the client chose: the client could send the
       // same one on its other calls and so link the action to itself in the logs.
-      std::string id = IsAnonymousMethod(method)
-                           ? std::string()
-                           : UsableRequestIdIn(*methods->GetRecvInitialMetadata());
-      if (id.empty()) id = NewRequestId();
-      grpc::ServerContextBase* ctx = info_->server_context();
-      // The handler has not run yet, so nothing else touches the context's metadata.
-      ctx->AddInitialMetadata(kRequestIdKey, id);
-      CallTable::Get().Put(ctx, {this, method, id});
+      request_id_ = IsAnonymousMethod(method)
+                        ? std::string()
+                        : UsableRequestIdIn(*methods->GetRecvInitialMetadata());
+      if (request_id_.empty()) request_id_ = NewRequestId();
+      CallTable::Get().Put(info_->server_context(), {this, method, request_id_});
       registered_ = true;
+    }
+    if (registered_ &&
+        methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_INITIAL_METADATA)) {
+      // A call that fails before sending anything goes out as one trailers-only response, the
+      // only kind a client's retry policy may retry (gRPC A6): custom initial metadata would
+      // make it a response with headers, so the id travels in the trailers instead.
+      const bool fails_at_once =
+          methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS) &&
+          !methods->GetSendStatus().ok();
+      (fails_at_once ? methods->GetSendTrailingMetadata() : methods->GetSendInitialMetadata())
+          ->emplace(kRequestIdKey, request_id_);
     }
     methods->Proceed();
   }
 
  private:
   ServerRpcInfo* info_;
+  std::string request_id_;
   bool registered_ = false;
 };
 
@@ -142,5 +153,12 @@ std::string MethodOf(const grpc::ServerContextBase* ctx) {
   if (CallTable::Get().Find(ctx, &entry)) return entry.method;
   return "";
 }
+
+const grpc::CallbackServerContext* CurrentServerCall() { return t_server_call; }
+
+ScopedServerCall::ScopedServerCall(const grpc::CallbackServerContext* ctx)
+    : previous_(std::exchange(t_server_call, ctx)) {}
+
+ScopedServerCall::~ScopedServerCall() { t_server_call = previous_; }
 
 }  // namespace coalition::server

@@ -25,8 +25,9 @@ std::string NewRequestId();
 std::string ClientRequestId(const grpc::ServerContextBase& ctx);
 
 // An interceptor that gives every call on the server a request id (the client's when usable,
-// else a new one), echoes it in the initial metadata, and remembers the call's method and
-// request id for MethodOf and RequestIdOf. GrpcServer installs it.
+// else a new one), echoes it in the initial metadata (in the trailing metadata of a call that
+// fails without having sent anything, so that the client may retry it), and remembers the
+// call's method and request id for MethodOf and RequestIdOf. GrpcServer installs it.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewCallContextInterceptorFactory();
 
@@ -37,6 +38,24 @@ std::string RequestIdOf(const grpc::ServerContextBase* ctx);
 // The full method name ("/coalition.membership.v1.MembershipService/GetNetwork") of a call in
 // progress on a server with the call-context interceptor, else "".
 std::string MethodOf(const grpc::ServerContextBase* ctx);
+
+// The server call whose handler body this thread is running, or null outside one. A call to
+// another service made from the body is that call's child: it gets no more than the call's
+// remaining deadline and is cancelled with it (libs/clients/peer_call.h).
+const grpc::CallbackServerContext* CurrentServerCall();
+
+// Makes `ctx` this thread's current server call for its lifetime, then restores the previous
+// one. FinishUnary holds one while a body runs.
+class ScopedServerCall {
+ public:
+  explicit ScopedServerCall(const grpc::CallbackServerContext* ctx);
+  ~ScopedServerCall();
+  ScopedServerCall(const ScopedServerCall&) = delete;
+  ScopedServerCall& operator=(const ScopedServerCall&) = delete;
+
+ private:
+  const grpc::CallbackServerContext* previous_;
+};
 
 }  // namespace coalition::server
 

@@ -16,7 +16,7 @@ bool IsServerFault(absl::StatusCode code) {
 }  // namespace
 
 UnaryCall::UnaryCall(grpc::CallbackServerContext* ctx, std::chrono::steady_clock::time_point start)
-    : ctx_(ctx), method_(MethodOf(ctx)), start_(start) {
+    : ctx_(ctx), method_(MethodOf(ctx)), start_(start), current_call_(ctx) {
   std::string id = RequestIdOf(ctx);
   if (method_.empty()) {
     // No call-context interceptor on this server: echo the id here instead.

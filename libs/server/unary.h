@@ -11,6 +11,7 @@
 #include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
+#include "libs/server/call_context.h"
 #include "libs/server/executor.h"
 #include "libs/telemetry/log.h"
 
@@ -21,8 +22,9 @@ namespace internal {
 // The non-template part of FinishUnary.
 class UnaryCall {
  public:
-  // Settles the request id (echoing it when no interceptor did) and makes it current on this
-  // thread. `start` is when the call reached the handler, so the access log counts the wait.
+  // Settles the request id (echoing it when no interceptor did) and makes it and the call
+  // current on this thread. `start` is when the call reached the handler, so the access log
+  // counts the wait.
   UnaryCall(grpc::CallbackServerContext* ctx, std::chrono::steady_clock::time_point start);
 
   bool cancelled() const;
@@ -34,6 +36,7 @@ class UnaryCall {
   std::string method_;
   std::chrono::steady_clock::time_point start_;
   std::optional<telemetry::ScopedRequestId> request_id_;
+  ScopedServerCall current_call_;
 };
 
 // RESOURCE_EXHAUSTED for a call the handler executor has no room for, with its access log line.
@@ -61,7 +64,9 @@ grpc::Status StreamStatus(grpc::CallbackServerContext* ctx,
 // It runs on HandlerExecutor(), never on a gRPC callback thread, so it may block on the store
 // or a peer; when the executor's queue is full the call gets RESOURCE_EXHAUSTED without running
 // it. It runs with the call's request id current (log lines carry it) and is skipped, finishing
-// CANCELLED, when the client has already gone. Its status becomes a grpc::Status once, through
+// CANCELLED, when the client has already gone. While it runs the call is this thread's current
+// server call, so calls to other services inherit its deadline and cancellation
+// (libs/clients/peer_call.h). Its status becomes a grpc::Status once, through
 // coalition::ToGrpcStatus (field violations travel as google.rpc.BadRequest). INTERNAL, UNKNOWN
 // and DATA_LOSS reach the client only as "internal error" with the request id; the message is
 // logged instead, since it may name tables or hosts. Each call writes one access log line.

@@ -17,8 +17,8 @@ namespace coalition::meetings {
 namespace mv1 = ::coalition::membership::v1;
 
 BackgroundWork::BackgroundWork(storage::Database& db, const Clock& clock,
-                               clients::MembershipClient& membership,
-                               prometheus::Registry* registry, Options options)
+                               clients::Membership& membership, prometheus::Registry* registry,
+                               Options options)
     : db_(db), clock_(clock), membership_(membership), options_(std::move(options)) {
   if (registry == nullptr) return;
   backlog_ = &prometheus::BuildGauge()

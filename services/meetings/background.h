@@ -8,7 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
-#include "libs/clients/membership_client.h"
+#include "libs/clients/membership.h"
 #include "libs/core/clock.h"
 #include "libs/storage/database.h"
 #include "services/meetings/repository.h"
@@ -38,7 +38,7 @@ class BackgroundWork {
     absl::Duration keep_events = absl::Hours(24 * 7);
   };
   // `registry` may be null (no metrics).
-  BackgroundWork(storage::Database& db, const Clock& clock, clients::MembershipClient& membership,
+  BackgroundWork(storage::Database& db, const Clock& clock, clients::Membership& membership,
                  prometheus::Registry* registry, Options options);
   ~BackgroundWork();
 
@@ -63,7 +63,7 @@ class BackgroundWork {
 
   storage::Database& db_;
   const Clock& clock_;
-  clients::MembershipClient& membership_;
+  clients::Membership& membership_;
   Options options_;
   MeetingsRepository repo_;
 

@@ -3,8 +3,6 @@
 #include <utility>
 #include <vector>
 
-#include <grpcpp/create_channel.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +10,7 @@
 #include "libs/clients/channel_credentials.h"
 #include "libs/clients/membership_authenticator.h"
 #include "libs/clients/membership_client.h"
+#include "libs/clients/peer_call.h"
 #include "libs/core/flag_file.h"
 #include "libs/core/status.h"
 #include "libs/server/config.h"
@@ -86,7 +85,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MembershipChannel(
   ASSIGN_OR_RETURN(std::shared_ptr<grpc::ChannelCredentials> credentials,
                    coalition::clients::PeerChannelCredentials(
                        "membership", coalition::clients::PeerTlsFilesOf(config, "membership")));
-  return grpc::CreateChannel(config.Extra("membership"), credentials);
+  return coalition::clients::NewPeerChannel(config.Extra("membership"), std::move(credentials));
 }
 
 absl::StatusOr<ServiceList> BuildServices(Runtime& runtime) {

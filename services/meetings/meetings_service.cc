@@ -43,9 +43,8 @@ const std::vector<std::string> kMeetingUpdatable = {"display_name", "team",   "s
 
 MeetingsService::MeetingsService(storage::Database& db, const Clock& clock,
                                  std::unique_ptr<auth::Authenticator> authenticator,
-                                 clients::MembershipClient& membership,
-                                 std::string page_token_secret, MeetingsOptions options,
-                                 BackgroundWork* background)
+                                 clients::Membership& membership, std::string page_token_secret,
+                                 MeetingsOptions options, BackgroundWork* background)
     : db_(db),
       clock_(clock),
       authenticator_(std::move(authenticator)),

@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "coalition/meetings/v1/meetings_service.grpc.pb.h"
 #include "libs/auth/caller.h"
-#include "libs/clients/membership_client.h"
+#include "libs/clients/membership.h"
 #include "libs/core/clock.h"
 #include "libs/core/page_token.h"
 #include "libs/core/resource_names.h"
@@ -44,7 +44,7 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
  public:
   MeetingsService(storage::Database& db, const Clock& clock,
                   std::unique_ptr<auth::Authenticator> authenticator,
-                  clients::MembershipClient& membership, std::string page_token_secret,
+                  clients::Membership& membership, std::string page_token_secret,
                   MeetingsOptions options, BackgroundWork* background = nullptr);
   ~MeetingsService() override;
 
@@ -168,7 +168,7 @@ class MeetingsService final : public v1::MeetingsService::CallbackService {
   storage::Database& db_;
   const Clock& clock_;
   std::unique_ptr<auth::Authenticator> authenticator_;
-  clients::MembershipClient& membership_;
+  clients::Membership& membership_;
   PageTokenCodec page_tokens_;
   MeetingsOptions options_;
   BackgroundWork* background_;  // may be null (tests deliver by hand)

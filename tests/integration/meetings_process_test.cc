@@ -1,6 +1,7 @@
 // The meetings-server binary as operators run it, beside a real membership-server: health,
 // reflection, authentication on every method, metrics, the outbox to membership delivered
-// exactly once across membership's restart, and shutdown with a watch open.
+// exactly once across membership's restart, a caller's deadline bounding meetings' call to a hung
+// membership, and shutdown with a watch open.
 #include <signal.h>
 
 #include <algorithm>
@@ -15,7 +16,9 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
@@ -29,6 +32,7 @@
 #include "libs/testing/child_process.h"
 #include "libs/testing/temp_dir.h"
 #include "libs/testing/test_pki.h"
+#include "nlohmann/json.hpp"
 #include "tests/integration/service_process.h"
 
 namespace coalition::testing {
@@ -45,6 +49,21 @@ std::optional<double> ScrapedValue(const std::string& scrape, absl::string_view 
     if (!absl::ConsumePrefix(&line, name) || !absl::ConsumePrefix(&line, " ")) continue;
     double value = 0;
     if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return std::nullopt;
+}
+
+// The duration_ms of the access log line of the call to `method` (its last part, e.g.
+// "CreateCommitment") in a service's `log`; nullopt when there is none.
+std::optional<double> LoggedDuration(const std::string& log, absl::string_view method) {
+  const std::string suffix = absl::StrCat("/", method);
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    const nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!entry.is_object() || entry.value("msg", "") != "request" ||
+        !absl::EndsWith(entry.value("method", ""), suffix) || !entry["duration_ms"].is_number()) {
+      continue;
+    }
+    return entry["duration_ms"].get<double>();
   }
   return std::nullopt;
 }
@@ -161,6 +180,21 @@ class MeetingsProcessTest : public ::testing::Test {
     grpc::Status status = membership_stub_->CreateMembership(Context().get(), request, &membership);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return person;
+  }
+
+  // A manual commitment of `person` in `coalition`, due in 2030.
+  static v1::CreateCommitmentRequest NewCommitment(const std::string& coalition,
+                                                   const std::string& person,
+                                                   const std::string& what) {
+    v1::CreateCommitmentRequest request;
+    request.set_parent(coalition);
+    request.mutable_commitment()->set_person(person);
+    request.mutable_commitment()->set_what(what);
+    request.mutable_commitment()->mutable_due_date()->set_year(2030);
+    request.mutable_commitment()->mutable_due_date()->set_month(1);
+    request.mutable_commitment()->mutable_due_date()->set_day(15);
+    request.mutable_commitment()->mutable_source()->set_kind(v1::CommitmentSource::MANUAL);
+    return request;
   }
 
   // Records one stage of `one_to_one` (name and etag filled in) and keeps the answer in it.
@@ -351,15 +385,9 @@ TEST_F(MeetingsProcessTest, ActorObservationReachesMembershipExactlyOnceAfterItC
   EXPECT_EQ(one_to_one.state(), v1::OneToOne::COMPLETED);
 
   // A write that needs membership's answer fails UNAVAILABLE and leaves nothing behind.
-  v1::CreateCommitmentRequest commitment;
-  commitment.set_parent(coalition);
+  v1::CreateCommitmentRequest commitment =
+      NewCommitment(coalition, organizer, "Bring the PTA board's answer");
   commitment.set_request_id("c0ffee00-1111-4222-8333-444455556666");
-  commitment.mutable_commitment()->set_person(organizer);
-  commitment.mutable_commitment()->set_what("Bring the PTA board's answer");
-  commitment.mutable_commitment()->mutable_due_date()->set_year(2030);
-  commitment.mutable_commitment()->mutable_due_date()->set_month(1);
-  commitment.mutable_commitment()->mutable_due_date()->set_day(15);
-  commitment.mutable_commitment()->mutable_source()->set_kind(v1::CommitmentSource::MANUAL);
   v1::Commitment not_made;
   EXPECT_EQ(stub_->CreateCommitment(Context().get(), commitment, &not_made).error_code(),
             grpc::UNAVAILABLE);
@@ -401,6 +429,38 @@ TEST_F(MeetingsProcessTest, ActorObservationReachesMembershipExactlyOnceAfterItC
   EXPECT_EQ(RevisionCount(actor.name()), 1);
   EXPECT_EQ(ActorsFor(coalition, counterpart).size(), 1u);
   EXPECT_EQ(MeetingsMetric("coalition_outbox_messages"), std::optional<double>(0));
+}
+
+TEST_F(MeetingsProcessTest, CallersDeadlineBoundsTheCallToAHungMembership) {
+  ASSERT_NO_FATAL_FAILURE(StartMeetings());
+  const std::string coalition = MakeCoalition();
+  const std::string person = AddMember(coalition, "Rae Hurried");
+  // Meetings learns the caller's key (and remembers it for 30 s) while membership answers.
+  v1::ListCommitmentsRequest list;
+  list.set_parent(coalition);
+  v1::ListCommitmentsResponse listed;
+  grpc::Status status = stub_->ListCommitments(Context().get(), list, &listed);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Membership stops answering but keeps its connections open, as a hung process does.
+  ASSERT_TRUE(membership_.process->Signal(SIGSTOP).ok());
+  const v1::CreateCommitmentRequest request =
+      NewCommitment(coalition, person, "Bring the discharge checklist");
+  auto context = Context();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  v1::Commitment made;
+  status = stub_->CreateCommitment(context.get(), request, &made);
+  EXPECT_EQ(status.error_code(), grpc::DEADLINE_EXCEEDED) << status.error_message();
+
+  // Meetings' own work ended with the caller's deadline: its question to membership had the
+  // 500 ms the caller had left, not 2 s of its own.
+  std::optional<double> took;
+  EXPECT_TRUE(WaitUntil(absl::Seconds(5), [&] {
+    took = LoggedDuration(meetings_.process->LogTail(), "CreateCommitment");
+    return took.has_value();
+  })) << meetings_.process->LogTail();
+  EXPECT_LT(took.value_or(0), 1500) << meetings_.process->LogTail();
+  ASSERT_TRUE(membership_.process->Signal(SIGCONT).ok());
 }
 
 TEST_F(MeetingsProcessTest, CallsMembershipOverMutualTlsWithItsClientCertificate) {

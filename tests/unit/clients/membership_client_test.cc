@@ -1,6 +1,6 @@
 // What the other services ask membership, through MembershipClient, against the real
-// membership server in-process: answers, errors in the caller's terms, the cache in front of
-// it (a real Redis), and retries of UNAVAILABLE only. Calls are counted on the client's channel.
+// membership server in-process: answers, errors in the caller's terms and the cache in front of
+// it (a real Redis). Calls are counted on the client's channel.
 #include "libs/clients/membership_client.h"
 
 #include <map>
@@ -74,7 +74,6 @@ class MembershipClientTest : public MembershipServiceTest {
   // A client of the in-process membership (or of `target`) whose calls `calls_` counts.
   std::unique_ptr<clients::MembershipClient> Client(cache::Cache& cache, const std::string& key,
                                                     const std::string& target = "",
-                                                    int attempts = 3,
                                                     absl::Duration deadline = absl::Seconds(5)) {
     std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> counting;
     counting.push_back(std::make_unique<CountingInterceptorFactory>(&calls_));
@@ -83,7 +82,6 @@ class MembershipClientTest : public MembershipServiceTest {
         grpc::ChannelArguments(), std::move(counting));
     clients::MembershipClient::Options options;
     options.service_key = key;
-    options.attempts = attempts;
     options.deadline = deadline;
     return std::make_unique<clients::MembershipClient>(std::move(channel), cache, options);
   }
@@ -240,25 +238,19 @@ TEST_F(MembershipClientTest, KeyOfAnotherNetworkDeniedIsUnavailable) {
   EXPECT_EQ(calls_.Count("GetCoalition"), 1);
 }
 
-// ---- Retries ----
+// ---- Membership not answering (retries: peer_call_test.cc) ----
 
-TEST_F(MembershipClientTest, UnreachableMembershipIsRetriedThenUnavailable) {
+TEST_F(MembershipClientTest, UnreachableMembershipIsUnavailable) {
   const std::string nowhere = absl::StrCat("127.0.0.1:", coalition::testing::PickFreePort());
-  auto client = Client(*no_cache_, meetings_key_, nowhere, /*attempts=*/3);
+  auto client = Client(*no_cache_, meetings_key_, nowhere);
   absl::Status status = client->GetCoalition(a1_.name()).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_THAT(std::string(status.message()), HasSubstr("membership cannot answer"));
-  EXPECT_EQ(calls_.Count("GetCoalition"), 3);
-
-  auto twice = Client(*no_cache_, meetings_key_, nowhere, /*attempts=*/2);
-  EXPECT_EQ(twice->CheckMembership(a1_.name(), network_a_.name() + "/people/p").status().code(),
-            absl::StatusCode::kUnavailable);
-  EXPECT_EQ(calls_.Count("CheckMembership"), 2);
 }
 
-TEST_F(MembershipClientTest, MissedDeadlineIsUnavailableWithoutARetry) {
-  // A deadline already past when the call starts: gRPC fails it at once, every time.
-  auto client = Client(*no_cache_, meetings_key_, "", 3, -absl::Seconds(1));
+TEST_F(MembershipClientTest, MissedDeadlineIsUnavailable) {
+  // A deadline already past when the call starts: gRPC fails it at once.
+  auto client = Client(*no_cache_, meetings_key_, "", -absl::Seconds(1));
   absl::Status status = client->GetCoalition(a1_.name()).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_EQ(calls_.Count("GetCoalition"), 1);

@@ -283,6 +283,17 @@ TEST_F(CommitmentsTest, RetriedCreateReturnsTheFirstCommitment) {
   EXPECT_EQ(events[0].method(), "coalition.meetings.v1.MeetingsService/CreateCommitment");
 }
 
+TEST_F(CommitmentsTest, MembershipUnableToAnswerMakesCreateUnavailableAndWritesNothing) {
+  membership().FailEveryCall(absl::UnavailableError("membership cannot answer"));
+  EXPECT_THAT(Create(convener_a1_, NewCommitment(a1_.name(), alice_.name(), "Call", Day(1))),
+              HasCode(grpc::StatusCode::UNAVAILABLE));
+
+  membership().FailEveryCall(absl::OkStatus());
+  v1::ListCommitmentsRequest list;
+  list.set_parent(a1_.name());
+  EXPECT_THAT(ListWhats(list), IsEmpty());
+}
+
 TEST_F(CommitmentsTest, RequestIdOfAnotherCoalitionDoesNotReturnItsCommitment) {
   auto request = NewCommitment(a1_.name(), alice_.name(), "a1 only", Day(3));
   request.set_request_id("shared-request");

@@ -198,25 +198,13 @@ class MeetingsTest : public MeetingsServiceTest {
   }
 
   void SetDefaultNorms(const std::vector<std::string>& norms) {
-    mv1::UpdateCoalitionRequest request;
-    request.mutable_coalition()->set_name(a1_.name());
-    for (const std::string& norm : norms) request.mutable_coalition()->add_default_norms(norm);
-    request.mutable_update_mask()->add_paths("default_norms");
-    mv1::Coalition updated;
-    ASSERT_THAT(stub().UpdateCoalition(Ctx(admin_a_).get(), request, &updated), IsOk());
+    membership().SetDefaultNorms(a1_.name(), norms);
   }
 
   // A person of network A who works for `organization` (a new organization).
   mv1::Person PersonOf(const std::string& display_name, const std::string& organization) {
     const mv1::Organization org = CreateOrganization(network_a_.name(), organization);
-    mv1::CreatePersonRequest request;
-    request.set_parent(network_a_.name());
-    request.mutable_person()->set_display_name(display_name);
-    request.mutable_person()->set_stakeholder_type(mv1::PHARMACISTS);
-    request.mutable_person()->set_organization(org.name());
-    mv1::Person person;
-    EXPECT_THAT(stub().CreatePerson(Ctx(platform_key()).get(), request, &person), IsOk());
-    return person;
+    return CreatePerson(network_a_.name(), display_name, org.name());
   }
 
   // A meeting that was held: created with everyone in `statuses` invited, started, the

@@ -183,22 +183,9 @@ class OneToOnesTest : public MeetingsServiceTest {
     return request;
   }
 
-  std::vector<mv1::Actor> Actors() {
-    mv1::ListActorsRequest request;
-    request.set_parent(a1_.name());
-    request.set_page_size(100);
-    mv1::ListActorsResponse response;
-    EXPECT_THAT(stub().ListActors(Ctx(admin_a_).get(), request, &response), IsOk());
-    return {response.actors().begin(), response.actors().end()};
-  }
-
-  std::vector<mv1::ActorRevision> Revisions(const std::string& actor) {
-    mv1::ListActorRevisionsRequest request;
-    request.set_parent(actor);
-    request.set_page_size(100);
-    mv1::ListActorRevisionsResponse response;
-    EXPECT_THAT(stub().ListActorRevisions(Ctx(admin_a_).get(), request, &response), IsOk());
-    return {response.revisions().begin(), response.revisions().end()};
+  // What membership's map was told, once per delivery.
+  std::vector<mv1::RecordActorObservationRequest> Observations() {
+    return membership().Observations();
   }
 
   int Deliver() {
@@ -752,43 +739,41 @@ TEST_F(OneToOnesTest, EveryStageIsAuditedOnce) {
 
 // ---- What the map of actors learns ----
 
-TEST_F(OneToOnesTest, CompletedOneToOneAddsTheCounterpartToTheMapOnce) {
+TEST_F(OneToOnesTest, CompletedOneToOneTellsTheMapAboutTheCounterpartOnce) {
   const v1::OneToOne one_to_one = CreateOneToOne(a1_.name(), alice_.name(), carol_.name());
   UpToExchange(one_to_one, {"Fewer readmissions", "Food access"}, {mv1::RELATIONSHIPS, mv1::DATA},
                mv1::STRONG);
   EXPECT_EQ(OutboxMessages(), 0);
   Complete(one_to_one, "She will call back");
   EXPECT_EQ(OutboxMessages(), 1);
-  EXPECT_THAT(Actors(), IsEmpty());
+  EXPECT_THAT(Observations(), IsEmpty());
 
   EXPECT_EQ(Deliver(), 1);
-  const std::vector<mv1::Actor> actors = Actors();
-  ASSERT_THAT(actors, SizeIs(1));
-  EXPECT_EQ(actors[0].person(), carol_.name());
-  EXPECT_EQ(actors[0].category(), mv1::CONSTITUENT);
-  EXPECT_THAT(actors[0].interests(), ElementsAre("Fewer readmissions", "Food access"));
-  EXPECT_THAT(actors[0].resources(), ElementsAre(mv1::RELATIONSHIPS, mv1::DATA));
-  EXPECT_EQ(actors[0].tie_strength(), mv1::STRONG);
-  const std::vector<mv1::ActorRevision> revisions = Revisions(actors[0].name());
-  ASSERT_THAT(revisions, SizeIs(1));
-  EXPECT_EQ(revisions[0].source(), one_to_one.name());
+  const std::vector<mv1::RecordActorObservationRequest> observations = Observations();
+  ASSERT_THAT(observations, SizeIs(1));
+  EXPECT_EQ(observations[0].coalition(), a1_.name());
+  EXPECT_EQ(observations[0].person(), carol_.name());
+  EXPECT_EQ(observations[0].actor(), "");
+  EXPECT_THAT(observations[0].interests(), ElementsAre("Fewer readmissions", "Food access"));
+  EXPECT_THAT(observations[0].resources(), ElementsAre(mv1::RELATIONSHIPS, mv1::DATA));
+  EXPECT_EQ(observations[0].tie_strength(), mv1::STRONG);
+  EXPECT_EQ(observations[0].source(), one_to_one.name());
+  // Membership applies a redelivery of the same request id once.
+  EXPECT_FALSE(observations[0].request_id().empty());
   EXPECT_EQ(OutboxMessages(), 0);
 
   EXPECT_EQ(Deliver(), 0);
-  EXPECT_THAT(Revisions(actors[0].name()), SizeIs(1));
-  EXPECT_THAT(Actors(), SizeIs(1));
+  EXPECT_THAT(Observations(), SizeIs(1));
 }
 
-TEST_F(OneToOnesTest, CompletedOneToOneMergesWhatItHeardIntoTheActor) {
-  mv1::CreateActorRequest request;
-  request.set_parent(a1_.name());
-  request.mutable_actor()->set_display_name("County health department");
-  request.mutable_actor()->set_category(mv1::SUPPORTER);
-  request.mutable_actor()->add_interests("Housing");
-  request.mutable_actor()->add_resources(mv1::FUNDING);
-  request.mutable_actor()->set_tie_strength(mv1::WEAK);
-  mv1::Actor actor;
-  ASSERT_THAT(stub().CreateActor(Ctx(admin_a_).get(), request, &actor), IsOk());
+TEST_F(OneToOnesTest, CompletedOneToOneWithAnActorTellsTheMapWhatItHeard) {
+  mv1::Actor county;
+  county.set_display_name("County health department");
+  county.set_category(mv1::SUPPORTER);
+  county.add_interests("Housing");
+  county.add_resources(mv1::FUNDING);
+  county.set_tie_strength(mv1::WEAK);
+  const mv1::Actor actor = membership().AddActor(a1_.name(), county);
 
   v1::OneToOne one_to_one;
   ASSERT_THAT(Create(convener_a1_, NewOneToOne(alice_.name(), "", actor.name()), &one_to_one),
@@ -797,15 +782,15 @@ TEST_F(OneToOnesTest, CompletedOneToOneMergesWhatItHeardIntoTheActor) {
   Complete(one_to_one, "Next month");
   EXPECT_EQ(Deliver(), 1);
 
-  const std::vector<mv1::Actor> actors = Actors();
-  ASSERT_THAT(actors, SizeIs(1));
-  EXPECT_EQ(actors[0].name(), actor.name());
-  EXPECT_EQ(actors[0].category(), mv1::SUPPORTER);
-  EXPECT_THAT(actors[0].interests(), ElementsAre("Housing", "Transport"));
-  EXPECT_THAT(actors[0].resources(), ElementsAre(mv1::FUNDING, mv1::DATA));
-  EXPECT_EQ(actors[0].tie_strength(), mv1::STRONG);
-  const std::vector<mv1::ActorRevision> revisions = Revisions(actor.name());
-  ASSERT_THAT(revisions, SizeIs(2));
+  // What it heard, for membership to merge into the actor.
+  const std::vector<mv1::RecordActorObservationRequest> observations = Observations();
+  ASSERT_THAT(observations, SizeIs(1));
+  EXPECT_EQ(observations[0].actor(), actor.name());
+  EXPECT_EQ(observations[0].person(), "");
+  EXPECT_THAT(observations[0].interests(), ElementsAre("housing", "Transport"));
+  EXPECT_THAT(observations[0].resources(), ElementsAre(mv1::DATA));
+  EXPECT_EQ(observations[0].tie_strength(), mv1::STRONG);
+  EXPECT_EQ(observations[0].source(), one_to_one.name());
   EXPECT_EQ(Deliver(), 0);
 }
 
@@ -814,7 +799,22 @@ TEST_F(OneToOnesTest, OneToOneInProgressTellsTheMapNothing) {
   UpToExchange(one_to_one, {"Food access"}, {mv1::DATA});
   EXPECT_EQ(OutboxMessages(), 0);
   EXPECT_EQ(Deliver(), 0);
-  EXPECT_THAT(Actors(), IsEmpty());
+  EXPECT_THAT(Observations(), IsEmpty());
+}
+
+TEST_F(OneToOnesTest, ObservationMembershipCannotTakeNowIsDeliveredLater) {
+  const v1::OneToOne one_to_one = CreateOneToOne(a1_.name(), alice_.name(), carol_.name());
+  UpToExchange(one_to_one, {"Food access"}, {mv1::DATA});
+  Complete(one_to_one, "Later");
+  membership().FailEveryCall(absl::UnavailableError("membership cannot answer"));
+  EXPECT_EQ(Deliver(), 0);
+  EXPECT_EQ(OutboxMessages(), 1);
+
+  membership().FailEveryCall(absl::OkStatus());
+  clock().Advance(absl::Seconds(2));  // past the first retry's backoff
+  EXPECT_EQ(Deliver(), 1);
+  EXPECT_THAT(Observations(), SizeIs(1));
+  EXPECT_EQ(OutboxMessages(), 0);
 }
 
 }  // namespace

@@ -1,6 +1,5 @@
 #include "tests/unit/membership/membership_test_fixture.h"
 
-#include <chrono>
 #include <utility>
 
 #include <grpcpp/create_channel.h>
@@ -10,26 +9,12 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "libs/telemetry/log.h"
 #include "services/membership/api_keys.h"
 #include "services/membership/repository.h"
 
 namespace coalition::membership::testing {
 namespace {
-
-using coalition::common::v1::ROLE_CONVENER;
-using coalition::common::v1::ROLE_MEMBER;
-using coalition::common::v1::ROLE_NETWORK_ADMIN;
-using coalition::common::v1::ROLE_OPERATOR;
-using coalition::common::v1::ROLE_SERVICE_ACCOUNT;
-
-std::string NetworkOf(const std::string& name) {
-  // "networks/{n}/..." -> "networks/{n}"
-  const size_t second_slash = name.find('/', name.find('/') + 1);
-  return second_slash == std::string::npos ? name : name.substr(0, second_slash);
-}
 
 class KeepForeverCache final : public cache::Cache {
  public:
@@ -61,26 +46,6 @@ class KeepForeverCache final : public cache::Cache {
 }  // namespace
 
 std::unique_ptr<cache::Cache> NewKeepForeverCache() { return std::make_unique<KeepForeverCache>(); }
-
-std::string StatusCodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
-
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  std::vector<std::string> fields;
-  google::rpc::Status details;
-  if (status.error_details().empty() || !details.ParseFromString(status.error_details())) {
-    return fields;
-  }
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (!any.UnpackTo(&bad_request)) continue;
-    for (const auto& violation : bad_request.field_violations()) {
-      fields.push_back(violation.field());
-    }
-  }
-  return fields;
-}
 
 void MembershipServiceTest::SetUp() {
   // One access log line per call would drown the test output.
@@ -131,17 +96,11 @@ void MembershipServiceTest::TearDown() {
 
 std::unique_ptr<grpc::ClientContext> MembershipServiceTest::Ctx(const std::string& secret,
                                                                 absl::Duration deadline) {
-  auto context = AnonymousCtx();
-  context->AddMetadata("authorization", absl::StrCat("Bearer ", secret));
-  context->set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(absl::ToInt64Milliseconds(deadline)));
-  return context;
+  return coalition::testing::CallContext(secret, deadline);
 }
 
 std::unique_ptr<grpc::ClientContext> MembershipServiceTest::AnonymousCtx() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  return context;
+  return coalition::testing::CallContext("");
 }
 
 v1::Network MembershipServiceTest::CreateNetwork(const std::string& display_name,
@@ -155,9 +114,9 @@ v1::Network MembershipServiceTest::CreateNetwork(const std::string& display_name
   return network;
 }
 
-v1::CreateApiKeyResponse MembershipServiceTest::CreateKey(
-    const std::string& network, Role role, const std::vector<std::string>& coalitions,
-    const std::string& person) {
+v1::CreateApiKeyResponse MembershipServiceTest::NewKey(const std::string& network, Role role,
+                                                       const std::vector<std::string>& coalitions,
+                                                       const std::string& person) {
   v1::CreateApiKeyRequest request;
   request.set_parent(network);
   request.mutable_api_key()->set_display_name(
@@ -171,32 +130,10 @@ v1::CreateApiKeyResponse MembershipServiceTest::CreateKey(
   return response;
 }
 
-std::string MembershipServiceTest::NetworkAdminKey(const std::string& network) {
-  return CreateKey(network, ROLE_NETWORK_ADMIN).secret();
-}
-
-std::string MembershipServiceTest::ConvenerKey(const std::string& network,
-                                               const std::vector<std::string>& coalitions) {
-  return CreateKey(network, ROLE_CONVENER, coalitions).secret();
-}
-
-std::string MembershipServiceTest::MemberKey(const std::string& coalition,
-                                             const std::string& person) {
-  return CreateKey(NetworkOf(coalition), ROLE_MEMBER, {coalition}, person).secret();
-}
-
-std::string MembershipServiceTest::ServiceAccountKey(const std::string& network) {
-  return CreateKey(network, ROLE_SERVICE_ACCOUNT).secret();
-}
-
 std::string MembershipServiceTest::PlatformServiceKey(const std::string& holder) {
   auto key = CreatePlatformServiceKey(*db_, clock_, holder);
   EXPECT_TRUE(key.ok()) << key.status();
   return key.ok() ? *key : "";
-}
-
-std::string MembershipServiceTest::OperatorKey(const std::string& network) {
-  return CreateKey(network, ROLE_OPERATOR).secret();
 }
 
 v1::Coalition MembershipServiceTest::CreateCoalition(const std::string& network,
@@ -256,7 +193,7 @@ v1::Membership MembershipServiceTest::CreateMembership(const std::string& coalit
 v1::Person MembershipServiceTest::CreateMemberPerson(const std::string& coalition,
                                                      const std::string& display_name,
                                                      v1::MembershipRole role) {
-  v1::Person person = CreatePerson(NetworkOf(coalition), display_name);
+  v1::Person person = CreatePerson(coalition::testing::NetworkOf(coalition), display_name);
   CreateMembership(coalition, person.name(), role);
   return person;
 }
@@ -398,10 +335,3 @@ std::string MembershipServiceTest::address() const {
 }
 
 }  // namespace coalition::membership::testing
-
-namespace grpc {
-void PrintTo(const Status& status, std::ostream* os) {
-  *os << coalition::membership::testing::StatusCodeName(status.error_code());
-  if (!status.error_message().empty()) *os << ": " << status.error_message();
-}
-}  // namespace grpc

@@ -2,14 +2,11 @@
 #define COALITION_TESTS_UNIT_MEMBERSHIP_MEMBERSHIP_TEST_FIXTURE_H_
 
 #include <memory>
-#include <ostream>
 #include <string>
 #include <vector>
 
 #include <grpcpp/client_context.h>
-#include <grpcpp/support/status.h>
 
-#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "coalition/membership/v1/membership_service.grpc.pb.h"
 #include "gmock/gmock.h"
@@ -18,6 +15,8 @@
 #include "libs/core/clock.h"
 #include "libs/server/grpc_server.h"
 #include "libs/storage/database.h"
+#include "libs/testing/grpc_calls.h"
+#include "libs/testing/role_keys.h"
 #include "services/membership/membership_service.h"
 
 // The membership service started in-process on 127.0.0.1:0 over a fresh in-memory SQLite
@@ -27,41 +26,17 @@ namespace coalition::membership::testing {
 namespace v1 = ::coalition::membership::v1;
 using coalition::common::v1::Role;
 
-// The fields named by the google.rpc.BadRequest in a status's error details, in order.
-std::vector<std::string> ViolatedFields(const grpc::Status& status);
-
-// "NOT_FOUND" etc., for matcher descriptions.
-std::string StatusCodeName(grpc::StatusCode code);
-
-MATCHER(IsOk, "is OK") {
-  if (arg.ok()) return true;
-  *result_listener << StatusCodeName(arg.error_code()) << ": " << arg.error_message();
-  return false;
-}
-
-MATCHER_P(HasCode, code, std::string(negation ? "is not " : "is ") + StatusCodeName(code)) {
-  if (arg.error_code() == code) return true;
-  *result_listener << StatusCodeName(arg.error_code()) << ": " << arg.error_message();
-  return false;
-}
-
-// INVALID_ARGUMENT whose field violations name exactly `field`.
-MATCHER_P(InvalidArgumentOn, field, std::string("INVALID_ARGUMENT on ") + field) {
-  const std::vector<std::string> fields = ViolatedFields(arg);
-  if (arg.error_code() == grpc::StatusCode::INVALID_ARGUMENT && fields.size() == 1 &&
-      fields[0] == field) {
-    return true;
-  }
-  *result_listener << StatusCodeName(arg.error_code()) << ", violations ["
-                   << absl::StrJoin(fields, ", ") << "]: " << arg.error_message();
-  return false;
-}
+using coalition::testing::HasCode;
+using coalition::testing::InvalidArgumentOn;
+using coalition::testing::IsOk;
+using coalition::testing::StatusCodeName;
+using coalition::testing::ViolatedFields;
 
 // A cache that keeps every value until it is invalidated (no TTL), so a missing invalidation
 // after a write shows up as a stale read.
 std::unique_ptr<cache::Cache> NewKeepForeverCache();
 
-class MembershipServiceTest : public ::testing::Test {
+class MembershipServiceTest : public ::testing::Test, public coalition::testing::RoleKeys {
  protected:
   void SetUp() override;
   void TearDown() override;
@@ -83,18 +58,11 @@ class MembershipServiceTest : public ::testing::Test {
 
   // Factories. Each goes through the API with the platform admin key (unless it takes a key)
   // and fails the test when the call fails.
+  // Keys of each role: RoleKeys, through CreateApiKey.
   v1::Network CreateNetwork(const std::string& display_name,
                             const std::vector<std::string>& states);
-  v1::CreateApiKeyResponse CreateKey(const std::string& network, Role role,
-                                     const std::vector<std::string>& coalitions = {},
-                                     const std::string& person = "");
-  std::string NetworkAdminKey(const std::string& network);
-  std::string ConvenerKey(const std::string& network, const std::vector<std::string>& coalitions);
-  std::string MemberKey(const std::string& coalition, const std::string& person);
-  std::string ServiceAccountKey(const std::string& network);
   // A service account of no network (membership-server --create_service_key).
   std::string PlatformServiceKey(const std::string& holder = "meetings-server");
-  std::string OperatorKey(const std::string& network);
   v1::Coalition CreateCoalition(const std::string& network, const std::string& display_name,
                                 const std::string& state, const std::string& region = "");
   v1::Person CreatePerson(const std::string& network, const std::string& display_name,
@@ -148,6 +116,10 @@ class MembershipServiceTest : public ::testing::Test {
     return walk;
   }
 
+  v1::CreateApiKeyResponse NewKey(const std::string& network, Role role,
+                                  const std::vector<std::string>& coalitions,
+                                  const std::string& person) override;
+
   // Reads back through the API with the platform key.
   v1::Coalition GetCoalition(const std::string& name);
   v1::Person GetPerson(const std::string& name);
@@ -181,10 +153,5 @@ class MembershipServiceTest : public ::testing::Test {
 };
 
 }  // namespace coalition::membership::testing
-
-namespace grpc {
-// Lets gtest print a status as its code and message rather than as bytes.
-void PrintTo(const Status& status, std::ostream* os);
-}  // namespace grpc
 
 #endif  // COALITION_TESTS_UNIT_MEMBERSHIP_MEMBERSHIP_TEST_FIXTURE_H_

@@ -223,6 +223,19 @@ TEST_F(GrpcServerTest, ServerMakesUpARequestIdWhenTheClientSendsNone) {
   EXPECT_EQ(response.display_name(), id);
 }
 
+TEST_F(GrpcServerTest, CallThatFailsAtOnceCarriesTheRequestIdInItsTrailers) {
+  StartServer();
+  grpc::ClientContext context;
+  context.AddMetadata(kRequestIdKey, "req-invalid");
+  ASSERT_EQ(GetNetwork("", nullptr, &context).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // No initial metadata: a trailers-only response, which a client's retry policy may retry.
+  EXPECT_EQ(context.GetServerInitialMetadata().count(kRequestIdKey), 0u);
+  auto it = context.GetServerTrailingMetadata().find(kRequestIdKey);
+  ASSERT_NE(it, context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(it->second.data(), it->second.size()), "req-invalid");
+}
+
 TEST_F(GrpcServerTest, UnusableClientRequestIdIsReplaced) {
   StartServer();
   grpc::ClientContext context;
