@@ -26,7 +26,7 @@
 #include "services/membership/api_keys.h"
 #include "services/membership/domain/rules.h"
 #include "services/membership/domain/validation.h"
-#include "services/membership/service_support.h"
+#include "services/membership/child_resources.h"
 
 namespace coalition::membership {
 namespace {

@@ -1,5 +1,5 @@
-#ifndef COALITION_SERVICES_MEMBERSHIP_SERVICE_SUPPORT_H_
-#define COALITION_SERVICES_MEMBERSHIP_SERVICE_SUPPORT_H_
+#ifndef COALITION_SERVICES_MEMBERSHIP_CHILD_RESOURCES_H_
+#define COALITION_SERVICES_MEMBERSHIP_CHILD_RESOURCES_H_
 
 #include <string>
 #include <utility>
@@ -12,8 +12,9 @@
 #include "libs/server/standard_methods.h"
 #include "services/membership/membership_service.h"
 
-// What the membership service's resource groups (the *_handlers.cc files) share. Included only
-// by the service's own sources, so the names they all use are brought in once, here.
+// The resources under a coalition (aims, memberships, actors, teams) as the handler files of the
+// membership service read and delete them, and the cache keys of what is computed from them.
+// Included only by the service's own sources, so the names they all use are brought in here.
 namespace coalition::membership {
 
 using auth::Access;
@@ -89,4 +90,4 @@ absl::StatusOr<Page<T>> MembershipService::ListChildren(
 
 }  // namespace coalition::membership
 
-#endif  // COALITION_SERVICES_MEMBERSHIP_SERVICE_SUPPORT_H_
+#endif  // COALITION_SERVICES_MEMBERSHIP_CHILD_RESOURCES_H_
