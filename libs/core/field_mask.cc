@@ -5,6 +5,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "libs/core/status.h"
+#include "libs/core/validation.h"
 
 namespace coalition {
 namespace {
@@ -12,6 +13,10 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::util::FieldMaskUtil;
+
+// What of an unknown path a violation quotes, so that its description still says what is wrong
+// within kMaxViolationTextBytes.
+constexpr size_t kMaxQuotedPathBytes = 64;
 
 bool IsPopulated(const Message& message, const FieldDescriptor* field) {
   const auto* reflection = message.GetReflection();
@@ -42,14 +47,17 @@ absl::StatusOr<std::vector<std::string>> EffectiveUpdatePaths(
     return paths;
   }
   FieldViolations violations;
-  for (const std::string& path : mask.paths()) {
+  const int count = LimitItems(violations, "update_mask", mask.paths_size(), kMaxUpdateMaskPaths);
+  for (int i = 0; i < count; ++i) {
+    const std::string& path = mask.paths(i);
     if (path == "*") {
       paths.insert(paths.end(), updatable.begin(), updatable.end());
       continue;
     }
     if (!FieldMaskUtil::GetFieldDescriptors(patch.GetDescriptor(), path, nullptr)) {
-      violations.Add("update_mask", absl::StrCat("\"", path, "\" is not a field of ",
-                                                 patch.GetDescriptor()->name()));
+      violations.Add("update_mask",
+                     absl::StrCat("\"", TruncateUtf8(path, kMaxQuotedPathBytes),
+                                  "\" is not a field of ", patch.GetDescriptor()->name()));
     } else if (!PathAllowed(path, updatable)) {
       violations.Add("update_mask", absl::StrCat("\"", path, "\" cannot be updated"));
     } else {

@@ -11,10 +11,14 @@
 
 namespace coalition {
 
+// More paths than any resource has fields is not a mask but a flood: refused whole, unread.
+inline constexpr int kMaxUpdateMaskPaths = 100;
+
 // AIP-134 partial update. Copies the fields named by `mask` from `patch` onto `target`.
 // `updatable` lists the paths a client may set (a message path also allows its sub-paths).
 // An empty mask means every updatable field that `patch` populates. A path that is unknown or
-// not updatable is INVALID_ARGUMENT on update_mask. Repeated and message fields are replaced.
+// not updatable, or more than kMaxUpdateMaskPaths of them, is INVALID_ARGUMENT on update_mask.
+// Repeated and message fields are replaced.
 absl::Status ApplyFieldMask(const google::protobuf::Message& patch,
                             const google::protobuf::FieldMask& mask,
                             const std::vector<std::string>& updatable,

@@ -24,8 +24,10 @@ absl::Status InvalidArgumentWith(const std::vector<FieldViolation>& violations,
   for (const FieldViolation& v : violations) {
     absl::StrAppend(&message, message.empty() ? "" : "; ", v.field, ": ", v.description);
   }
-  if (dropped > 0) absl::StrAppend(&message, "; and ", dropped, " more");
-  absl::Status status = absl::InvalidArgumentError(TruncateUtf8(message, kMaxStatusMessageBytes));
+  // The count of the others is kept when the message is cut: it is all a client learns of them.
+  const std::string more = dropped > 0 ? absl::StrCat("; and ", dropped, " more") : "";
+  absl::Status status = absl::InvalidArgumentError(
+      absl::StrCat(TruncateUtf8(message, kMaxStatusMessageBytes - more.size()), more));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(ToBadRequest(violations).SerializeAsString()));
   return status;
 }

@@ -111,7 +111,8 @@ MembershipService::Reactor* MembershipService::ListEligibleMembers(
     const CoalitionName coalition = call.scope().Coalition();
     FieldViolations v;
     absl::flat_hash_set<int> roles;
-    for (int i = 0; i < req->roles_size(); ++i) {
+    const int role_count = LimitItems(v, "roles", req->roles_size(), kMaxRoleFilters);
+    for (int i = 0; i < role_count; ++i) {
       if (req->roles(i) == v1::MEMBERSHIP_ROLE_UNSPECIFIED ||
           !v1::MembershipRole_IsValid(req->roles(i))) {
         v.Add(absl::StrCat("roles[", i, "]"), "is not a known role");

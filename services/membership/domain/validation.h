@@ -25,6 +25,8 @@ inline constexpr int kMaxActorResources = 32;
 inline constexpr int kMaxCoalitionNorms = 30;
 inline constexpr int kMaxTeamPeople = 500;
 inline constexpr int kMaxBatchGet = 500;
+// The roles ListEligibleMembers filters on: room for each of the four, more is not a filter.
+inline constexpr int kMaxRoleFilters = 10;
 inline constexpr int kMaxRosterRows = 20000;
 // The wire size of one import's messages: 20,000 rows of a few hundred bytes, with room.
 inline constexpr size_t kMaxRosterBytes = 16u << 20;

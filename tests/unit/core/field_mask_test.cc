@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "coalition/membership/v1/resources.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/field_mask.pb.h"
@@ -16,6 +17,7 @@ namespace {
 using ::coalition::membership::v1::Coalition;
 using ::coalition::membership::v1::Network;
 using ::testing::ElementsAre;
+using ::testing::EndsWith;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
@@ -133,6 +135,24 @@ TEST(ApplyFieldMaskTest, EveryBadPathIsNamed) {
   const std::vector<std::string> descriptions = UpdateMaskViolations(
       ApplyFieldMask(Coalition(), Mask({"name", "colour", "etag"}), kCoalitionUpdatable, &target));
   EXPECT_THAT(descriptions, ElementsAre(HasSubstr("name"), HasSubstr("colour"), HasSubstr("etag")));
+}
+
+TEST(ApplyFieldMaskTest, AHugeUnknownPathIsQuotedShortEnoughToSayWhatIsWrong) {
+  Coalition target = StoredCoalition();
+  const std::vector<std::string> descriptions = UpdateMaskViolations(
+      ApplyFieldMask(Coalition(), Mask({std::string(5000, 'x')}), kCoalitionUpdatable, &target));
+  ASSERT_EQ(descriptions.size(), 1u);
+  EXPECT_THAT(descriptions[0], EndsWith("...\" is not a field of Coalition"));
+  EXPECT_LE(descriptions[0].size(), kMaxViolationTextBytes);
+}
+
+TEST(ApplyFieldMaskTest, AMaskOfMorePathsThanAllowedIsRefusedWithoutReadingThem) {
+  Coalition target = StoredCoalition();
+  const std::vector<std::string> descriptions = UpdateMaskViolations(
+      ApplyFieldMask(Coalition(), Mask(std::vector<std::string>(kMaxUpdateMaskPaths + 1, "colour")),
+                     kCoalitionUpdatable, &target));
+  EXPECT_THAT(descriptions, ElementsAre(HasSubstr(absl::StrCat("at most ", kMaxUpdateMaskPaths))));
+  EXPECT_EQ(target.display_name(), StoredCoalition().display_name());
 }
 
 TEST(ApplyFieldMaskTest, UnknownNestedPathIsRefused) {

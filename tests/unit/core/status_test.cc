@@ -81,6 +81,20 @@ TEST(FieldViolationsTest, ThousandsOfViolationsStayWithinWhatAClientAccepts) {
   EXPECT_EQ(FieldViolationsOf(FromGrpcStatus(status)).size(), kMaxFieldViolations);
 }
 
+TEST(FieldViolationsTest, AMessageCutShortStillSaysHowManyMoreFieldsWereBad) {
+  FieldViolations v;
+  for (int i = 0; i < 5000; ++i) {
+    v.Add(absl::StrCat("update_mask.paths[", i, "]"), std::string(500, 'x'));
+  }
+
+  const grpc::Status status = ToGrpcStatus(v.ToStatus());
+
+  EXPECT_LE(status.error_message().size(), kMaxStatusMessageBytes);
+  EXPECT_TRUE(absl::EndsWith(status.error_message(),
+                             absl::StrCat("...; and ", 5000 - kMaxFieldViolations, " more")))
+      << status.error_message();
+}
+
 TEST(FieldViolationsTest, RelayedViolationsAreCappedToo) {
   google::rpc::BadRequest many;
   for (int i = 0; i < 3000; ++i) many.add_field_violations()->set_field(absl::StrCat("f", i));

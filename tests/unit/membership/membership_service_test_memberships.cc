@@ -721,6 +721,15 @@ TEST_F(EligibilityTest, ListEligibleMembersNamesAnUnspecifiedRole) {
               InvalidArgumentOn("roles[1]"));
 }
 
+TEST_F(EligibilityTest, ListEligibleMembersRefusesMoreRolesThanAFilterNeedsAsOneViolation) {
+  v1::ListEligibleMembersRequest request;
+  request.set_coalition(a1_.name());
+  for (int i = 0; i < 5000; ++i) request.add_roles(v1::MEMBERSHIP_ROLE_UNSPECIFIED);
+  v1::ListEligibleMembersResponse response;
+  EXPECT_THAT(stub().ListEligibleMembers(Ctx(admin_a_).get(), request, &response),
+              InvalidArgumentOn("roles"));
+}
+
 TEST_F(EligibilityTest, ListEligibleMembersOfUnknownCoalitionIsNotFound) {
   v1::ListEligibleMembersRequest request;
   request.set_coalition(network_a_.name() + "/coalitions/doesnotexist");

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <grpcpp/channel.h>
@@ -20,14 +21,13 @@ struct GenericCallResult {
   std::vector<std::string> responses;  // serialized messages
 };
 
-// Calls any method by name with serialized requests, as a bidi stream; for methods a test has
-// no stub for (reflection, a service that does not exist).
+// Calls any method by name with serialized requests, as a bidi stream (which carries unary and
+// streaming methods alike), on a context the caller has prepared (its metadata and deadline) and
+// may read afterwards (what the server sent in its initial and trailing metadata).
 inline GenericCallResult GenericCall(std::shared_ptr<grpc::Channel> channel,
-                                     const std::string& method,
+                                     grpc::ClientContext& context, const std::string& method,
                                      const std::vector<std::string>& requests) {
   grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
   grpc::CompletionQueue queue;
   auto next = [&queue] {
     void* tag = nullptr;
@@ -70,6 +70,16 @@ inline GenericCallResult GenericCall(std::shared_ptr<grpc::Channel> channel,
   while (queue.Next(&tag, &got)) {
   }
   return result;
+}
+
+// The same with a context of its own and a 10 s deadline; for methods a test has no stub for
+// (reflection, a service that does not exist).
+inline GenericCallResult GenericCall(std::shared_ptr<grpc::Channel> channel,
+                                     const std::string& method,
+                                     const std::vector<std::string>& requests) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return GenericCall(std::move(channel), context, method, requests);
 }
 
 }  // namespace coalition::testing
