@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/core/validation.h"
 #include "libs/server/call_context.h"
 #include "libs/storage/platform_tables.h"
 
@@ -24,17 +25,24 @@ std::string NextToken(const PageTokenCodec& codec, absl::string_view query,
   return last_key.empty() ? "" : codec.Encode(query, last_key);
 }
 
-absl::Status AppendAudit(storage::Session& s, const grpc::ServerContextBase& ctx,
-                         absl::string_view network, const AuditEntry& entry, absl::Time now) {
-  coalition::common::v1::AuditEvent event;
-  *event.mutable_time() = ToProtoTimestamp(now);
-  event.set_actor(entry.actor);
-  event.set_actor_person(entry.actor_person);
-  event.set_method(entry.method);
-  event.set_resource(entry.resource);
-  event.set_request_id(RequestIdOf(&ctx));
-  event.set_summary(entry.summary);
-  return storage::AppendAuditEvent(s, network, event);
+absl::StatusOr<AuditLogPage> ListAuditLog(storage::Database& db, const PageTokenCodec& codec,
+                                          absl::string_view network, absl::string_view parent,
+                                          absl::string_view resource_prefix, int page_size,
+                                          absl::string_view page_token) {
+  FieldViolations v;
+  LimitText(v, "resource_prefix", resource_prefix, 500);
+  RETURN_IF_ERROR(v.ToStatus());
+  const std::string query = absl::StrCat("audit|", parent, "|", resource_prefix);
+  ASSIGN_OR_RETURN(storage::ListQuery q, PageOf(codec, query, page_size, page_token));
+  AuditLogPage result;
+  RETURN_IF_ERROR(db.Read([&](storage::Session& s) -> absl::Status {
+    ASSIGN_OR_RETURN(storage::AuditPage page, storage::ListAuditEvents(s, network, resource_prefix,
+                                                                       q.after_key, q.page_size));
+    result.events = std::move(page.events);
+    result.next_page_token = NextToken(codec, query, page.last_key);
+    return absl::OkStatus();
+  }));
+  return result;
 }
 
 }  // namespace coalition::server

@@ -107,19 +107,17 @@ void StampCreated(T& resource, const std::string& name, absl::Time now) {
   *resource.mutable_update_time() = ToProtoTimestamp(now);
 }
 
-// Who did what, for the audit log.
-struct AuditEntry {
-  std::string actor;         // the caller's key
-  std::string actor_person;  // the person the key acts as, if any
-  std::string method;        // the full method, "coalition.x.v1.XService/CreateThing"
-  std::string resource;
-  std::string summary;  // never anonymous content
+// A page of a network's audit log, as every service's ListAuditEvents answers it (the request
+// is the same in each: parent networks/{n}, resource_prefix, page_size, page_token). Audit
+// events are written through Call::Audit and Call::AuditParticipation (libs/server/rpc.h).
+struct AuditLogPage {
+  std::vector<coalition::common::v1::AuditEvent> events;  // newest first
+  std::string next_page_token;
 };
-
-// Appends the event in the session's transaction, with the call's request id and `now`.
-// Handlers running through RpcEdge use Call::Audit instead.
-absl::Status AppendAudit(storage::Session& s, const grpc::ServerContextBase& ctx,
-                         absl::string_view network, const AuditEntry& entry, absl::Time now);
+absl::StatusOr<AuditLogPage> ListAuditLog(storage::Database& db, const PageTokenCodec& codec,
+                                          absl::string_view network, absl::string_view parent,
+                                          absl::string_view resource_prefix, int page_size,
+                                          absl::string_view page_token);
 
 }  // namespace coalition::server
 

@@ -292,21 +292,13 @@ MeetingsService::Reactor* MeetingsService::ListAuditEvents(Ctx* ctx,
                                                            const v1::ListAuditEventsRequest* req,
                                                            v1::ListAuditEventsResponse* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    const NetworkName parent = call.scope().Network();
-    FieldViolations v;
-    LimitText(v, "resource_prefix", req->resource_prefix(), 500);
-    RETURN_IF_ERROR(v.ToStatus());
-    const std::string query = absl::StrCat("audit|", req->parent(), "|", req->resource_prefix());
-    ASSIGN_OR_RETURN(storage::ListQuery q,
-                     PageOf(page_tokens_, query, req->page_size(), req->page_token()));
-    return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto page,
-                       storage::ListAuditEvents(s, parent.network, req->resource_prefix(),
-                                                q.after_key, q.page_size));
-      for (auto& e : page.events) *resp->add_audit_events() = std::move(e);
-      resp->set_next_page_token(NextToken(page_tokens_, query, page.last_key));
-      return absl::OkStatus();
-    });
+    ASSIGN_OR_RETURN(server::AuditLogPage page,
+                     server::ListAuditLog(db_, page_tokens_, call.scope().network, req->parent(),
+                                          req->resource_prefix(), req->page_size(),
+                                          req->page_token()));
+    for (auto& event : page.events) *resp->add_audit_events() = std::move(event);
+    resp->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
   });
 }
 
