@@ -15,8 +15,6 @@
 // The membership service's tables. Every method runs on a Session, so the service decides
 // what belongs in one transaction. Loaded resources carry their etag.
 namespace coalition::membership {
-
-namespace v1 = ::coalition::membership::v1;
 using storage::Session;
 
 // The schema, as versioned migrations of component "membership".

@@ -13,8 +13,6 @@
 // The membership service's rules, free of I/O.
 namespace coalition::membership {
 
-namespace v1 = ::coalition::membership::v1;
-
 // Share of the way from baseline to target, clamped to [0, 1]; works for aims that go down.
 double AimProgress(double baseline, double target, double current_value);
 

@@ -14,8 +14,6 @@
 // prefixed with the request field that holds the resource (e.g. "coalition.display_name").
 namespace coalition::membership {
 
-namespace v1 = ::coalition::membership::v1;
-
 inline constexpr int kMaxNetworkStates = 60;
 inline constexpr int kMaxKeyCoalitions = 200;
 inline constexpr int kMaxActorInterests = 50;
