@@ -55,7 +55,8 @@ absl::StatusOr<std::vector<const FieldDescriptor*>> Resolve(
   const google::protobuf::Descriptor* at = &type;
   const std::vector<absl::string_view> steps = absl::StrSplit(field, '.');
   for (size_t i = 0; i < steps.size(); ++i) {
-    const FieldDescriptor* step = at == nullptr ? nullptr : at->FindFieldByName(std::string(steps[i]));
+    const FieldDescriptor* step =
+        at == nullptr ? nullptr : at->FindFieldByName(std::string(steps[i]));
     if (step == nullptr || step->is_repeated()) {
       return absl::InvalidArgumentError(
           absl::StrCat(type.full_name(), " has no singular field ", field));
@@ -79,17 +80,19 @@ Target Target::Platform() { return Target(Kind::kPlatform, "", nullptr); }
 Target Target::CallersNetwork() { return Target(Kind::kCallersNetwork, "", nullptr); }
 
 Target Target::Network(std::string field) {
-  return Named(std::move(field), [](absl::string_view name, absl::string_view f) -> absl::StatusOr<Scope> {
-    ASSIGN_OR_RETURN(NetworkName parsed, ParseNetworkName(name, f));
-    return Scope{parsed.network, "", "", std::string(name)};
-  });
+  return Named(std::move(field),
+               [](absl::string_view name, absl::string_view f) -> absl::StatusOr<Scope> {
+                 ASSIGN_OR_RETURN(NetworkName parsed, ParseNetworkName(name, f));
+                 return Scope{parsed.network, "", "", std::string(name)};
+               });
 }
 
 Target Target::Coalition(std::string field) {
-  return Named(std::move(field), [](absl::string_view name, absl::string_view f) -> absl::StatusOr<Scope> {
-    ASSIGN_OR_RETURN(CoalitionName parsed, ParseCoalitionName(name, f));
-    return Scope{parsed.network, parsed.coalition, "", std::string(name)};
-  });
+  return Named(std::move(field),
+               [](absl::string_view name, absl::string_view f) -> absl::StatusOr<Scope> {
+                 ASSIGN_OR_RETURN(CoalitionName parsed, ParseCoalitionName(name, f));
+                 return Scope{parsed.network, parsed.coalition, "", std::string(name)};
+               });
 }
 
 Target Target::InNetwork(std::string field, std::string collection) {

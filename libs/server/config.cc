@@ -141,8 +141,8 @@ std::vector<FlagSpec> FlagsOf(const ServiceSpec& spec) {
        "there, never on gRPC's own threads).",
        false, ValidatePositiveInt},
       {"handler_queue", absl::StrCat(kDefaultHandlerQueue),
-       "Calls that may wait for a handler thread; past that a call gets RESOURCE_EXHAUSTED.",
-       false, ValidateNonNegativeInt},
+       "Calls that may wait for a handler thread; past that a call gets RESOURCE_EXHAUSTED.", false,
+       ValidateNonNegativeInt},
   };
   flags.insert(flags.end(), spec.extra_flags.begin(), spec.extra_flags.end());
   return flags;

@@ -10,7 +10,9 @@
 namespace coalition::server {
 namespace {
 
-bool NeedsOwner(Also also) { return also == Also::kOwnOrWrite || also == Also::kServiceOrOwnOrWrite; }
+bool NeedsOwner(Also also) {
+  return also == Also::kOwnOrWrite || also == Also::kServiceOrOwnOrWrite;
+}
 
 }  // namespace
 
@@ -23,8 +25,8 @@ absl::Status Call::RequireOwnOrWrite(absl::string_view person) const {
   return auth::AuthorizeOwnOrWrite(caller_, scope_.network, scope_.coalition, person);
 }
 
-absl::Status Call::Audit(storage::Session& s, absl::string_view resource,
-                         absl::string_view summary, absl::Time now) const {
+absl::Status Call::Audit(storage::Session& s, absl::string_view resource, absl::string_view summary,
+                         absl::Time now) const {
   if (rule_->anonymous) {
     return absl::InternalError(
         absl::StrCat(rule_->method, " is anonymous and may write only participations"));

@@ -16,10 +16,10 @@
 #include "absl/time/time.h"
 #include "libs/auth/caller.h"
 #include "libs/cache/cache.h"
+#include "libs/core/status.h"
 #include "libs/server/access_rules.h"
 #include "libs/server/call_context.h"
 #include "libs/server/executor.h"
-#include "libs/core/status.h"
 #include "libs/server/unary.h"
 #include "libs/storage/database.h"
 
@@ -113,9 +113,8 @@ class RpcEdge {
   static absl::Status CheckApplied(const Call& call, absl::Status status);
 
  private:
-  absl::StatusOr<Call> AdmitCaller(const grpc::CallbackServerContext& ctx,
-                                   const AccessRule& rule, auth::Caller caller,
-                                   const google::protobuf::Message& request);
+  absl::StatusOr<Call> AdmitCaller(const grpc::CallbackServerContext& ctx, const AccessRule& rule,
+                                   auth::Caller caller, const google::protobuf::Message& request);
   absl::StatusOr<const AccessRule*> RuleOf(const grpc::CallbackServerContext& ctx) const;
 
   const AccessRules& rules_;

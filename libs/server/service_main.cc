@@ -153,10 +153,10 @@ absl::Status Serve(const ServiceSpec& spec, const Config& config, const ServiceF
                    const std::function<void(const ServingInfo&)>& on_serving) {
   // Before anything can submit a handler body: the executor is sized once per process.
   if (!ConfigureHandlerExecutor(config.handler_threads, config.handler_queue)) {
-    telemetry::LogWarn("handler executor already running; --handler_threads and "
-                       "--handler_queue are ignored",
-                       {{"threads", HandlerExecutor().threads()},
-                        {"queue", HandlerExecutor().queue_capacity()}});
+    telemetry::LogWarn(
+        "handler executor already running; --handler_threads and "
+        "--handler_queue are ignored",
+        {{"threads", HandlerExecutor().threads()}, {"queue", HandlerExecutor().queue_capacity()}});
   }
   auto registry = std::make_shared<prometheus::Registry>();
   absl::StatusOr<std::unique_ptr<Runtime>> runtime =

@@ -292,10 +292,10 @@ MeetingsService::Reactor* MeetingsService::ListAuditEvents(Ctx* ctx,
                                                            const v1::ListAuditEventsRequest* req,
                                                            v1::ListAuditEventsResponse* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(server::AuditLogPage page,
-                     server::ListAuditLog(db_, page_tokens_, call.scope().network, req->parent(),
-                                          req->resource_prefix(), req->page_size(),
-                                          req->page_token()));
+    ASSIGN_OR_RETURN(
+        server::AuditLogPage page,
+        server::ListAuditLog(db_, page_tokens_, call.scope().network, req->parent(),
+                             req->resource_prefix(), req->page_size(), req->page_token()));
     for (auto& event : page.events) *resp->add_audit_events() = std::move(event);
     resp->set_next_page_token(page.next_page_token);
     return absl::OkStatus();

@@ -24,9 +24,9 @@
 #include "libs/storage/platform_tables.h"
 #include "services/membership/access_rules.h"
 #include "services/membership/api_keys.h"
+#include "services/membership/child_resources.h"
 #include "services/membership/domain/rules.h"
 #include "services/membership/domain/validation.h"
-#include "services/membership/child_resources.h"
 
 namespace coalition::membership {
 namespace {

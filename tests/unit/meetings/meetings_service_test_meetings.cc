@@ -627,8 +627,8 @@ TEST_F(MeetingsTest, TeamMeetingKeepsItsTeam) {
 TEST_F(MeetingsTest, UpdateMeetingDoesNotTellWhetherAnotherCoalitionsTeamExists) {
   // a2's convener names a team of a1 that exists, then one that does not: the answers must be
   // the same, so the meeting cannot be used to probe other coalitions.
-  const v1::Meeting meeting = CreateMeeting(a2_.name(), "Huddle", Evening(2), v1::Meeting::COALITION,
-                                            "", convener_a2_);
+  const v1::Meeting meeting =
+      CreateMeeting(a2_.name(), "Huddle", Evening(2), v1::Meeting::COALITION, "", convener_a2_);
   v1::Meeting patch;
   patch.set_name(meeting.name());
   patch.set_team(team_a1_.name());
