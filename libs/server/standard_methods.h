@@ -119,6 +119,19 @@ absl::StatusOr<AuditLogPage> ListAuditLog(storage::Database& db, const PageToken
                                           absl::string_view resource_prefix, int page_size,
                                           absl::string_view page_token);
 
+// A service's ListAuditEvents, whose request and response have the same fields in every
+// service: the call's network's page of events into `resp`.
+template <typename Request, typename Response>
+absl::Status AnswerListAuditEvents(storage::Database& db, const PageTokenCodec& codec,
+                                   absl::string_view network, const Request& req, Response* resp) {
+  ASSIGN_OR_RETURN(AuditLogPage page,
+                   ListAuditLog(db, codec, network, req.parent(), req.resource_prefix(),
+                                req.page_size(), req.page_token()));
+  for (auto& event : page.events) *resp->add_audit_events() = std::move(event);
+  resp->set_next_page_token(std::move(page.next_page_token));
+  return absl::OkStatus();
+}
+
 }  // namespace coalition::server
 
 #endif  // COALITION_LIBS_SERVER_STANDARD_METHODS_H_

@@ -14,11 +14,13 @@
 #include "absl/strings/string_view.h"
 #include "libs/core/etag.h"
 #include "libs/core/proto_body.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/storage/database.h"
 
-// How the services store a resource that lives under a coalition: one row per resource in a
-// table keyed (network_id, coalition_id, id), with a revision for optimistic concurrency and the
+// How the services store a resource: one row per resource in a table keyed (network_id,
+// coalition_id, id) for what lives under a coalition, or (network_id, id) for what lives
+// directly under a network, with a revision for optimistic concurrency and the
 // resource itself as its encoded proto body. A table may add columns of its own, derived from
 // the resource, to filter and order on. Keyset pages order by a unique column: the id, or a
 // column whose value ends with the id (for example "<due day>/<id>").
@@ -108,20 +110,25 @@ inline absl::Status ExpectOneRow(absl::StatusOr<int64_t> changed, absl::string_v
   return absl::OkStatus();
 }
 
-// The statements of one coalition table. `Traits` says:
-//   using Resource = ...;                        the proto message stored
-//   static constexpr const char* kTable;        the table
-//   static constexpr const char* kOrderColumn;  "id", or a unique column listed in Columns()
-//   static Columns Columns(const Resource&, const std::string& id);  the extra columns
+namespace internal {
+
+// The statements of a table whose rows are keyed by `key` (leading (column, value) pairs,
+// network_id first) and an id. CoalitionTable and NetworkTable below are its two shapes.
 template <typename Traits>
-class CoalitionTable {
+class KeyedTable {
  public:
   using T = typename Traits::Resource;
 
-  static absl::Status Insert(Session& s, const std::string& network, const std::string& coalition,
-                             const std::string& id, const T& resource) {
-    std::vector<std::string> columns = {"network_id", "coalition_id", "id", "revision", "body"};
-    std::vector<Value> params = {network, coalition, id, int64_t{1}, StoredBody(resource)};
+  static absl::Status Insert(Session& s, const Columns& key, const std::string& id,
+                             const T& resource) {
+    std::vector<std::string> columns;
+    std::vector<Value> params;
+    for (const auto& [column, value] : key) {
+      columns.push_back(column);
+      params.push_back(value);
+    }
+    columns.insert(columns.end(), {"id", "revision", "body"});
+    params.insert(params.end(), {id, int64_t{1}, StoredBody(resource)});
     for (auto& [column, value] : Traits::Columns(resource, id)) {
       columns.push_back(column);
       params.push_back(value);
@@ -135,41 +142,140 @@ class CoalitionTable {
         .status();
   }
 
-  static absl::StatusOr<std::optional<Stored<T>>> Get(Session& s, const std::string& network,
-                                                      const std::string& coalition,
+  static absl::StatusOr<std::optional<Stored<T>>> Get(Session& s, const Columns& key,
                                                       const std::string& id) {
-    ASSIGN_OR_RETURN(auto rows,
-                     s.Query(absl::StrCat("SELECT revision, body FROM ", Traits::kTable,
-                                          " WHERE network_id = ? AND coalition_id = ? AND id = ?"),
-                             {network, coalition, id}));
+    std::vector<Value> params;
+    const std::string where = WhereKey(key, id, &params);
+    ASSIGN_OR_RETURN(auto rows, s.Query(absl::StrCat("SELECT revision, body FROM ", Traits::kTable,
+                                                     " WHERE ", where),
+                                        params));
     return FirstStored<T>(rows);
   }
 
-  // ABORTED when the row is no longer at `revision`.
-  static absl::Status Update(Session& s, const std::string& network, const std::string& coalition,
-                             const std::string& id, const T& resource, int64_t revision) {
+  static absl::StatusOr<T> Update(Session& s, const Columns& key, const std::string& id,
+                                  const T& resource, int64_t revision) {
     std::string sets = "revision = revision + 1, body = ?";
     std::vector<Value> params = {StoredBody(resource)};
     for (auto& [column, value] : Traits::Columns(resource, id)) {
       absl::StrAppend(&sets, ", ", column, " = ?");
       params.push_back(value);
     }
-    params.insert(params.end(), {network, coalition, id, revision});
-    return ExpectOneRow(
-        s.Execute(absl::StrCat("UPDATE ", Traits::kTable, " SET ", sets,
-                               " WHERE network_id = ? AND coalition_id = ? AND id = ? "
-                               "AND revision = ?"),
-                  params),
-        resource.GetDescriptor()->name());
+    const std::string where = WhereKey(key, id, &params);
+    params.push_back(revision);
+    RETURN_IF_ERROR(ExpectOneRow(s.Execute(absl::StrCat("UPDATE ", Traits::kTable, " SET ", sets,
+                                                        " WHERE ", where, " AND revision = ?"),
+                                           params),
+                                 resource.GetDescriptor()->name()));
+    T updated = resource;
+    updated.set_etag(EtagFor(updated.name(), revision + 1));
+    return updated;
+  }
+
+  static absl::Status Delete(Session& s, const Columns& key, const std::string& id) {
+    std::vector<Value> params;
+    const std::string where = WhereKey(key, id, &params);
+    return s.Execute(absl::StrCat("DELETE FROM ", Traits::kTable, " WHERE ", where), params)
+        .status();
+  }
+
+  static absl::StatusOr<Page<T>> List(Session& s, const Columns& key, const Columns& filters,
+                                      const ListQuery& q) {
+    const std::string order = Traits::kOrderColumn;
+    std::vector<Value> params;
+    std::string sql = absl::StrCat("SELECT revision, body, ", order, " FROM ", Traits::kTable,
+                                   " WHERE ", WhereKey(key, "", &params));
+    if (!q.after_key.empty() || !q.descending) {
+      absl::StrAppend(&sql, " AND ", order, q.descending ? " < ?" : " > ?");
+      params.push_back(q.after_key);
+    }
+    AppendFilters(filters, &sql, &params);
+    absl::StrAppend(&sql, " ORDER BY ", order, q.descending ? " DESC" : "", " LIMIT ?");
+    params.push_back(int64_t{q.page_size + 1});
+    ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+    return ToPage<T>(rows, q.page_size);
+  }
+
+  static absl::StatusOr<std::vector<T>> All(Session& s, const Columns& key,
+                                            const Columns& filters) {
+    std::vector<Value> params;
+    std::string sql = absl::StrCat("SELECT revision, body FROM ", Traits::kTable, " WHERE ",
+                                   WhereKey(key, "", &params));
+    AppendFilters(filters, &sql, &params);
+    absl::StrAppend(&sql, " ORDER BY ", Traits::kOrderColumn);
+    ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
+    return DecodeAll<T>(rows);
+  }
+
+ private:
+  // "a = ? AND b = ?[ AND id = ?]" for the key (and the id, when given).
+  static std::string WhereKey(const Columns& key, const std::string& id,
+                              std::vector<Value>* params) {
+    std::string where;
+    for (const auto& [column, value] : key) {
+      absl::StrAppend(&where, where.empty() ? "" : " AND ", column, " = ?");
+      params->push_back(value);
+    }
+    if (!id.empty()) {
+      absl::StrAppend(&where, " AND id = ?");
+      params->push_back(id);
+    }
+    return where;
+  }
+
+  static void AppendFilters(const Columns& filters, std::string* sql, std::vector<Value>* params) {
+    for (const auto& [column, value] : filters) {
+      absl::StrAppend(sql, " AND ", column, " = ?");
+      params->push_back(value);
+    }
+  }
+};
+
+}  // namespace internal
+
+// The statements of one table of resources under a coalition, keyed (network_id, coalition_id,
+// id). `Traits` says:
+//   using Resource = ...;                        the proto message stored
+//   static constexpr const char* kTable;        the table
+//   static constexpr const char* kCollection;   the collection in resource names, e.g. "teams"
+//   static constexpr const char* kOrderColumn;  "id", or a unique column listed in Columns()
+//   static Columns Columns(const Resource&, const std::string& id);  the extra columns
+template <typename Traits>
+class CoalitionTable {
+ public:
+  using T = typename Traits::Resource;
+  static constexpr const char* kCollection = Traits::kCollection;
+
+  static absl::Status Insert(Session& s, const std::string& network, const std::string& coalition,
+                             const std::string& id, const T& resource) {
+    return Rows::Insert(s, Key(network, coalition), id, resource);
+  }
+
+  static absl::StatusOr<std::optional<Stored<T>>> Get(Session& s, const std::string& network,
+                                                      const std::string& coalition,
+                                                      const std::string& id) {
+    return Rows::Get(s, Key(network, coalition), id);
+  }
+
+  // The resource stored under its full name (networks/{n}/coalitions/{c}/{kCollection}/{id});
+  // nullopt for a name of another shape, as for one that is not there.
+  static absl::StatusOr<std::optional<Stored<T>>> GetNamed(Session& s, absl::string_view name) {
+    absl::StatusOr<CoalitionChildName> parsed =
+        ParseCoalitionChild(Traits::kCollection, name, "name");
+    if (!parsed.ok()) return std::optional<Stored<T>>();
+    return Get(s, parsed->network, parsed->coalition, parsed->id);
+  }
+
+  // Writes `resource` over the row at `revision` and returns it with its new etag; ABORTED when
+  // the row is no longer at `revision`.
+  static absl::StatusOr<T> Update(Session& s, const std::string& network,
+                                  const std::string& coalition, const std::string& id,
+                                  const T& resource, int64_t revision) {
+    return Rows::Update(s, Key(network, coalition), id, resource, revision);
   }
 
   static absl::Status Delete(Session& s, const std::string& network, const std::string& coalition,
                              const std::string& id) {
-    return s
-        .Execute(absl::StrCat("DELETE FROM ", Traits::kTable,
-                              " WHERE network_id = ? AND coalition_id = ? AND id = ?"),
-                 {network, coalition, id})
-        .status();
+    return Rows::Delete(s, Key(network, coalition), id);
   }
 
   // A page in kOrderColumn order. `filters` are (column, value) pairs from the code, never
@@ -177,26 +283,9 @@ class CoalitionTable {
   static absl::StatusOr<Page<T>> List(Session& s, const std::string& network,
                                       const std::string& coalition, const Columns& filters,
                                       const ListQuery& q) {
-    const std::string order = Traits::kOrderColumn;
-    std::string sql = absl::StrCat("SELECT revision, body, ", order, " FROM ", Traits::kTable,
-                                   " WHERE network_id = ?");
-    std::vector<Value> params = {network};
-    if (!coalition.empty()) {
-      sql += " AND coalition_id = ?";
-      params.push_back(coalition);
-    }
-    if (!q.after_key.empty() || !q.descending) {
-      absl::StrAppend(&sql, " AND ", order, q.descending ? " < ?" : " > ?");
-      params.push_back(q.after_key);
-    }
-    for (const auto& [column, value] : filters) {
-      absl::StrAppend(&sql, " AND ", column, " = ?");
-      params.push_back(value);
-    }
-    absl::StrAppend(&sql, " ORDER BY ", order, q.descending ? " DESC" : "", " LIMIT ?");
-    params.push_back(int64_t{q.page_size + 1});
-    ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
-    return ToPage<T>(rows, q.page_size);
+    Columns key = {{"network_id", network}};
+    if (!coalition.empty()) key.emplace_back("coalition_id", coalition);
+    return Rows::List(s, key, filters, q);
   }
 
   // Every row of the coalition matching `filters`, in kOrderColumn order. For sets bounded by
@@ -204,17 +293,62 @@ class CoalitionTable {
   static absl::StatusOr<std::vector<T>> All(Session& s, const std::string& network,
                                             const std::string& coalition,
                                             const Columns& filters = {}) {
-    std::string sql = absl::StrCat("SELECT revision, body FROM ", Traits::kTable,
-                                   " WHERE network_id = ? AND coalition_id = ?");
-    std::vector<Value> params = {network, coalition};
-    for (const auto& [column, value] : filters) {
-      absl::StrAppend(&sql, " AND ", column, " = ?");
-      params.push_back(value);
-    }
-    absl::StrAppend(&sql, " ORDER BY ", Traits::kOrderColumn);
-    ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
-    return DecodeAll<T>(rows);
+    return Rows::All(s, Key(network, coalition), filters);
   }
+
+ private:
+  using Rows = internal::KeyedTable<Traits>;
+  static Columns Key(const std::string& network, const std::string& coalition) {
+    return {{"network_id", network}, {"coalition_id", coalition}};
+  }
+};
+
+// The statements of one table of resources directly under a network (coalitions, people,
+// organizations), keyed (network_id, id); `Traits` as for CoalitionTable.
+template <typename Traits>
+class NetworkTable {
+ public:
+  using T = typename Traits::Resource;
+  static constexpr const char* kCollection = Traits::kCollection;
+
+  static absl::Status Insert(Session& s, const std::string& network, const std::string& id,
+                             const T& resource) {
+    return Rows::Insert(s, Key(network), id, resource);
+  }
+
+  static absl::StatusOr<std::optional<Stored<T>>> Get(Session& s, const std::string& network,
+                                                      const std::string& id) {
+    return Rows::Get(s, Key(network), id);
+  }
+
+  // The resource stored under its full name (networks/{n}/{kCollection}/{id}); nullopt for a
+  // name of another shape, as for one that is not there.
+  static absl::StatusOr<std::optional<Stored<T>>> GetNamed(Session& s, absl::string_view name) {
+    absl::StatusOr<NetworkChildName> parsed = ParseNetworkChild(Traits::kCollection, name, "name");
+    if (!parsed.ok()) return std::optional<Stored<T>>();
+    return Get(s, parsed->network, parsed->id);
+  }
+
+  // Writes `resource` over the row at `revision` and returns it with its new etag; ABORTED when
+  // the row is no longer at `revision`.
+  static absl::StatusOr<T> Update(Session& s, const std::string& network, const std::string& id,
+                                  const T& resource, int64_t revision) {
+    return Rows::Update(s, Key(network), id, resource, revision);
+  }
+
+  static absl::Status Delete(Session& s, const std::string& network, const std::string& id) {
+    return Rows::Delete(s, Key(network), id);
+  }
+
+  // A page in kOrderColumn order; `filters` as for CoalitionTable::List.
+  static absl::StatusOr<Page<T>> List(Session& s, const std::string& network,
+                                      const Columns& filters, const ListQuery& q) {
+    return Rows::List(s, Key(network), filters, q);
+  }
+
+ private:
+  using Rows = internal::KeyedTable<Traits>;
+  static Columns Key(const std::string& network) { return {{"network_id", network}}; }
 };
 
 }  // namespace coalition::storage

@@ -17,9 +17,12 @@
 
 namespace coalition::meetings {
 
+using server::CreateOnceThenGet;
+using server::ExistingAtEtag;
 using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
+using server::Patched;
 using server::StampCreated;
 using storage::Session;
 
@@ -107,8 +110,8 @@ MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
     RETURN_IF_ERROR(RequireAim(campaign.aim()));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Campaign>(
               s, parent.network, "CreateCampaign", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(CheckCampaignRefs(s, parent, campaign));
@@ -122,14 +125,9 @@ MeetingsService::Reactor* MeetingsService::CreateCampaign(Ctx* ctx,
                     s, campaign.name(), absl::StrCat("created \"", campaign.display_name(), "\""),
                     clock_.Now()));
                 return campaign.name();
-              }));
-      ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("campaigns", created, "name"));
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id), created));
-      RETURN_IF_ERROR(RollUp(s, parent, stored.resource));
-      *resp = std::move(stored.resource);
-      return absl::OkStatus();
+              },
+              [&](const std::string& created) { return Campaigns::GetNamed(s, created); }));
+      return RollUp(s, parent, *resp);
     });
   });
 }
@@ -192,23 +190,18 @@ MeetingsService::Reactor* MeetingsService::UpdateCampaign(Ctx* ctx,
     }
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
-                                          req->campaign().name()));
-      RETURN_IF_ERROR(CheckEtag(req->campaign().etag(), req->campaign().name(), stored.revision));
-      v1::Campaign campaign = stored.resource;
-      RETURN_IF_ERROR(
-          ApplyFieldMask(req->campaign(), req->update_mask(), kCampaignUpdatable, &campaign));
+                       ExistingAtEtag(Campaigns::Get(s, name.network, name.coalition, name.id),
+                                      req->campaign().name(), req->campaign().etag()));
+      ASSIGN_OR_RETURN(v1::Campaign campaign,
+                       Patched(stored.resource, req->campaign(), req->update_mask(),
+                               kCampaignUpdatable, clock_.Now()));
       RETURN_IF_ERROR(ValidateCampaign(campaign, name.network, name.coalition, "campaign"));
       RETURN_IF_ERROR(CheckCampaignRefs(s, name.Coalition(), campaign));
-      *campaign.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          Campaigns::Update(s, name.network, name.coalition, name.id, campaign, stored.revision));
+      ASSIGN_OR_RETURN(*resp, Campaigns::Update(s, name.network, name.coalition, name.id, campaign,
+                                                stored.revision));
       RETURN_IF_ERROR(call.Audit(
           s, campaign.name(), absl::StrCat("updated ", absl::StrJoin(paths, ", ")), clock_.Now()));
-      campaign.set_etag(EtagFor(campaign.name(), stored.revision + 1));
-      RETURN_IF_ERROR(RollUp(s, name.Coalition(), campaign));
-      *resp = std::move(campaign);
-      return absl::OkStatus();
+      return RollUp(s, name.Coalition(), *resp);
     });
   });
 }
@@ -220,9 +213,8 @@ MeetingsService::Reactor* MeetingsService::DeleteCampaign(Ctx* ctx,
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(Campaigns::Get(s, name.network, name.coalition, name.id),
-                                          req->name()));
-      RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
+                       ExistingAtEtag(Campaigns::Get(s, name.network, name.coalition, name.id),
+                                      req->name(), req->etag()));
       RETURN_IF_ERROR(Campaigns::Delete(s, name.network, name.coalition, name.id));
       return call.Audit(s, req->name(),
                         absl::StrCat("deleted \"", stored.resource.display_name(), "\""),
@@ -240,10 +232,11 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
         ValidateAccomplishment(accomplishment, parent.network, parent.coalition, "accomplishment"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Accomplishment>(
               s, parent.network, "CreateAccomplishment", req->request_id(), req->parent(),
-              clock_.Now(), [&]() -> absl::StatusOr<std::string> {
+              clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
                 if (!accomplishment.source().empty()) {
                   ASSIGN_OR_RETURN(bool found, Exists(s, accomplishment.source()));
                   if (!found) return InvalidField("accomplishment.source", "does not exist");
@@ -258,13 +251,8 @@ MeetingsService::Reactor* MeetingsService::CreateAccomplishment(
                     s, accomplishment.name(),
                     absl::StrCat("celebrated \"", accomplishment.title(), "\""), clock_.Now()));
                 return accomplishment.name();
-              }));
-      ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("accomplishments", created, "name"));
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(Accomplishments::Get(s, name.network, name.coalition, name.id),
-                             created));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Accomplishments::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -291,14 +279,8 @@ MeetingsService::Reactor* MeetingsService::ListAccomplishments(
 MeetingsService::Reactor* MeetingsService::ListAuditEvents(Ctx* ctx,
                                                            const v1::ListAuditEventsRequest* req,
                                                            v1::ListAuditEventsResponse* resp) {
-  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(
-        server::AuditLogPage page,
-        server::ListAuditLog(db_, page_tokens_, call.scope().network, req->parent(),
-                             req->resource_prefix(), req->page_size(), req->page_token()));
-    for (auto& event : page.events) *resp->add_audit_events() = std::move(event);
-    resp->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) {
+    return server::AnswerListAuditEvents(db_, page_tokens_, call.scope().network, *req, resp);
   });
 }
 

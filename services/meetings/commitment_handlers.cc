@@ -16,6 +16,7 @@
 
 namespace coalition::meetings {
 
+using server::CreateOnceThenGet;
 using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
@@ -91,8 +92,8 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
     }
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Commitment>(
               s, parent.network, "CreateCommitment", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(CheckSourceExists(s, commitment.source()));
@@ -102,12 +103,8 @@ MeetingsService::Reactor* MeetingsService::CreateCommitment(Ctx* ctx,
                     s, name, absl::StrCat("commitment due ", DateToString(commitment.due_date())),
                     clock_.Now()));
                 return name;
-              }));
-      ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("commitments", created, "name"));
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(Commitments::Get(s, name.network, name.coalition, name.id), created));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Commitments::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -199,9 +196,8 @@ absl::Status MeetingsService::ChangeCommitment(
     v1::Commitment commitment = stored.resource;
     ASSIGN_OR_RETURN(std::string summary, change(commitment));
     *commitment.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-    RETURN_IF_ERROR(
-        Commitments::Update(s, name.network, name.coalition, name.id, commitment, stored.revision));
-    commitment.set_etag(EtagFor(commitment.name(), stored.revision + 1));
+    ASSIGN_OR_RETURN(commitment, Commitments::Update(s, name.network, name.coalition, name.id,
+                                                     commitment, stored.revision));
     if (commitment.status() == v1::Commitment::DONE &&
         stored.resource.status() != v1::Commitment::DONE) {
       v1::CommitmentEvent event;

@@ -23,6 +23,7 @@ namespace coalition::meetings {
 
 namespace mv1 = ::coalition::membership::v1;
 
+using server::CreateOnceThenGet;
 using server::ExistingOrNotFound;
 using server::NextToken;
 using server::PageOf;
@@ -280,12 +281,9 @@ absl::Status MeetingsService::ChangeMeeting(
     v1::Meeting meeting = stored.resource;
     ASSIGN_OR_RETURN(std::string summary, change(s, meeting));
     *meeting.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-    RETURN_IF_ERROR(
-        Meetings::Update(s, name.network, name.coalition, name.id, meeting, stored.revision));
-    RETURN_IF_ERROR(call.Audit(s, meeting.name(), summary, clock_.Now()));
-    meeting.set_etag(EtagFor(meeting.name(), stored.revision + 1));
-    *resp = std::move(meeting);
-    return absl::OkStatus();
+    ASSIGN_OR_RETURN(*resp, Meetings::Update(s, name.network, name.coalition, name.id, meeting,
+                                             stored.revision));
+    return call.Audit(s, meeting.name(), summary, clock_.Now());
   });
 }
 
@@ -437,8 +435,8 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
     }
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::OneToOne>(
               s, parent.network, "CreateOneToOne", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 const std::string id = NewResourceId();
@@ -450,12 +448,8 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
                 RETURN_IF_ERROR(
                     call.Audit(s, one_to_one.name(), "planned a one-to-one", clock_.Now()));
                 return one_to_one.name();
-              }));
-      ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("oneToOnes", created, "name"));
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id), created));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return OneToOnes::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -579,8 +573,8 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
       }
       RETURN_IF_ERROR(RecordStage(one_to_one, *req, created, clock_.Now()));
       *one_to_one.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          OneToOnes::Update(s, name.network, name.coalition, name.id, one_to_one, stored.revision));
+      ASSIGN_OR_RETURN(one_to_one, OneToOnes::Update(s, name.network, name.coalition, name.id,
+                                                     one_to_one, stored.revision));
       if (one_to_one.state() == v1::OneToOne::COMPLETED) {
         ASSIGN_OR_RETURN(enqueued, EnqueueActorObservation(s, name, one_to_one));
         if (!req->request_id().empty()) {
@@ -592,7 +586,6 @@ MeetingsService::Reactor* MeetingsService::RecordOneToOneStage(
       RETURN_IF_ERROR(call.Audit(s, one_to_one.name(),
                                  absl::StrCat("recorded the ", StageLabel(stage), " stage"),
                                  clock_.Now()));
-      one_to_one.set_etag(EtagFor(one_to_one.name(), stored.revision + 1));
       *resp = std::move(one_to_one);
       return absl::OkStatus();
     }));

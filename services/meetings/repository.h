@@ -28,30 +28,35 @@ const std::vector<storage::Migration>& MeetingsMigrations();
 struct MeetingTraits {
   using Resource = v1::Meeting;
   static constexpr const char* kTable = "meetings";
+  static constexpr const char* kCollection = "meetings";
   static constexpr const char* kOrderColumn = "start_key";  // "<start micros>/<id>"
   static storage::Columns Columns(const v1::Meeting& meeting, const std::string& id);
 };
 struct OneToOneTraits {
   using Resource = v1::OneToOne;
   static constexpr const char* kTable = "one_to_ones";
+  static constexpr const char* kCollection = "oneToOnes";
   static constexpr const char* kOrderColumn = "id";
   static storage::Columns Columns(const v1::OneToOne& one_to_one, const std::string& id);
 };
 struct CommitmentTraits {
   using Resource = v1::Commitment;
   static constexpr const char* kTable = "commitments";
+  static constexpr const char* kCollection = "commitments";
   static constexpr const char* kOrderColumn = "due_key";  // "<due day>/<id>"
   static storage::Columns Columns(const v1::Commitment& commitment, const std::string& id);
 };
 struct CampaignTraits {
   using Resource = v1::Campaign;
   static constexpr const char* kTable = "campaigns";
+  static constexpr const char* kCollection = "campaigns";
   static constexpr const char* kOrderColumn = "id";
   static storage::Columns Columns(const v1::Campaign&, const std::string&) { return {}; }
 };
 struct AccomplishmentTraits {
   using Resource = v1::Accomplishment;
   static constexpr const char* kTable = "accomplishments";
+  static constexpr const char* kCollection = "accomplishments";
   static constexpr const char* kOrderColumn = "day_key";  // "<day>/<id>", listed newest first
   static storage::Columns Columns(const v1::Accomplishment& accomplishment, const std::string& id);
 };

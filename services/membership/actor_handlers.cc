@@ -59,16 +59,16 @@ v1::ActorRevision RevisionOf(const v1::Actor& actor, int64_t revision,
 
 namespace {
 // An actor naming a person or organization must name one that exists.
-absl::Status RequireActorSubject(MembershipRepository& repo, Session& s, const v1::Actor& actor) {
+absl::Status RequireActorSubject(Session& s, const v1::Actor& actor) {
   if (!actor.person().empty()) {
     ASSIGN_OR_RETURN(auto p, ParseNetworkChild("people", actor.person(), "actor.person"));
-    ASSIGN_OR_RETURN(auto found, repo.GetPerson(s, p.network, p.id));
+    ASSIGN_OR_RETURN(auto found, People::Get(s, p.network, p.id));
     if (!found) return InvalidField("actor.person", "does not exist");
   }
   if (!actor.organization().empty()) {
     ASSIGN_OR_RETURN(
         auto o, ParseNetworkChild("organizations", actor.organization(), "actor.organization"));
-    ASSIGN_OR_RETURN(auto found, repo.GetOrganization(s, o.network, o.id));
+    ASSIGN_OR_RETURN(auto found, Organizations::Get(s, o.network, o.id));
     if (!found) return InvalidField("actor.organization", "does not exist");
   }
   return absl::OkStatus();
@@ -83,17 +83,17 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
     RETURN_IF_ERROR(ValidateActor(req->actor(), parent.network, "actor"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Actor>(
               s, parent.network, "CreateActor", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
-                RETURN_IF_ERROR(RequireActorSubject(repo_, s, req->actor()));
+                RETURN_IF_ERROR(RequireActorSubject(s, req->actor()));
                 const std::string id = NewResourceId();
                 v1::Actor actor = req->actor();
                 StampCreated(actor, CoalitionChild(parent.network, parent.coalition, "actors", id),
                              clock_.Now());
-                RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, actor));
+                RETURN_IF_ERROR(Actors::Insert(s, parent.network, parent.coalition, id, actor));
                 RETURN_IF_ERROR(
                     repo_.InsertActorRevision(s, parent.network, parent.coalition, id,
                                               RevisionOf(actor, 1, v1::ACTOR_CATEGORY_UNSPECIFIED,
@@ -104,13 +104,8 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
                                            clock_.Now()));
                 DropCachedActorCountsOnCommit(s, parent.network, parent.coalition);
                 return actor.name();
-              }));
-      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("actors", created, "name"));
-      const std::string& id = n.id;
-      ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(
-                           repo_.GetChild<v1::Actor>(s, parent.network, parent.coalition, id), id));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Actors::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -119,7 +114,7 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetActor(Ctx* ctx, const v1::GetActorRequest* req,
                                                         v1::Actor* resp) {
   return rpc_.Unary(ctx, req,
-                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
+                    [=](const server::Call& call) { return GetChild<Actors>(call, resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
@@ -129,15 +124,15 @@ MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,
     if (!v1::ActorCategory_IsValid(req->category())) {
       return InvalidField("category", "is not a known value");
     }
-    std::vector<std::pair<std::string, storage::Value>> filters;
+    storage::Columns filters;
     if (req->category() != v1::ACTOR_CATEGORY_UNSPECIFIED) {
       filters.emplace_back("category", int64_t{req->category()});
     }
-    ASSIGN_OR_RETURN(auto page,
-                     ListChildren<v1::Actor>(call, "actors", req->parent(), req->page_size(),
-                                             req->page_token(), absl::StrCat(req->category()),
-                                             filters, resp->mutable_next_page_token()));
-    for (auto& a : page.items) *resp->add_actors() = std::move(a);
+    ASSIGN_OR_RETURN(auto actors,
+                     ListChildren<Actors>(call, req->parent(), req->page_size(), req->page_token(),
+                                          absl::StrCat(req->category()), filters,
+                                          resp->mutable_next_page_token()));
+    for (auto& a : actors) *resp->add_actors() = std::move(a);
     return absl::OkStatus();
   });
 }
@@ -151,18 +146,15 @@ MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
     LimitText(v, "source", req->source(), 100);
     RETURN_IF_ERROR(v.ToStatus());
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id),
-                             req->actor().name()));
-      RETURN_IF_ERROR(CheckEtag(req->actor().etag(), req->actor().name(), stored.revision));
-      v1::Actor actor = stored.resource;
-      RETURN_IF_ERROR(ApplyFieldMask(req->actor(), req->update_mask(), kActorUpdatable, &actor));
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingAtEtag(Actors::Get(s, name.network, name.coalition, name.id),
+                                      req->actor().name(), req->actor().etag()));
+      ASSIGN_OR_RETURN(v1::Actor actor, Patched(stored.resource, req->actor(), req->update_mask(),
+                                                kActorUpdatable, clock_.Now()));
       RETURN_IF_ERROR(ValidateActor(actor, name.network, "actor"));
-      RETURN_IF_ERROR(RequireActorSubject(repo_, s, actor));
-      *actor.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          repo_.UpdateChild(s, name.network, name.coalition, name.id, actor, stored.revision));
+      RETURN_IF_ERROR(RequireActorSubject(s, actor));
+      ASSIGN_OR_RETURN(
+          *resp, Actors::Update(s, name.network, name.coalition, name.id, actor, stored.revision));
       RETURN_IF_ERROR(repo_.InsertActorRevision(
           s, name.network, name.coalition, name.id,
           RevisionOf(actor, stored.revision + 1, stored.resource.category(), clock_.Now(),
@@ -171,11 +163,6 @@ MembershipService::Reactor* MembershipService::UpdateActor(Ctx* ctx,
                                  absl::StrCat("updated \"", actor.display_name(), "\" (",
                                               v1::ActorCategory_Name(actor.category()), ")"),
                                  clock_.Now()));
-      ASSIGN_OR_RETURN(
-          auto updated,
-          ExistingOrNotFound(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id),
-                             actor.name()));
-      *resp = std::move(updated.resource);
       DropCachedActorCountsOnCommit(s, name.network, name.coalition);
       return absl::OkStatus();
     });
@@ -186,11 +173,10 @@ MembershipService::Reactor* MembershipService::DeleteActor(Ctx* ctx,
                                                            const v1::DeleteActorRequest* req,
                                                            google::protobuf::Empty*) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    return DeleteChild<v1::Actor>(call, req->name(), req->etag(),
-                                  [&](Session& s, const CoalitionChildName& name) {
-                                    DropCachedActorCountsOnCommit(s, name.network, name.coalition);
-                                    return absl::OkStatus();
-                                  });
+    return DeleteChild<Actors>(call, req->etag(), [&](Session& s, const CoalitionChildName& name) {
+      DropCachedActorCountsOnCommit(s, name.network, name.coalition);
+      return absl::OkStatus();
+    });
   });
 }
 
@@ -201,10 +187,9 @@ MembershipService::Reactor* MembershipService::ListActorRevisions(
     const std::string query = absl::StrCat("actorRevisions|", req->parent());
     ASSIGN_OR_RETURN(ListQuery q, PageOf(page_tokens_, query, req->page_size(), req->page_token()));
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto found,
-          ExistingOrNotFound(repo_.GetChild<v1::Actor>(s, actor.network, actor.coalition, actor.id),
-                             req->parent()));
+      ASSIGN_OR_RETURN(auto found,
+                       ExistingOrNotFound(Actors::Get(s, actor.network, actor.coalition, actor.id),
+                                          req->parent()));
       ASSIGN_OR_RETURN(auto page,
                        repo_.ListActorRevisions(s, actor.network, actor.coalition, actor.id, q));
       for (auto& r : page.items) *resp->add_revisions() = std::move(r);
@@ -226,8 +211,7 @@ MembershipService::Reactor* MembershipService::CountActorsByCategory(
                            std::vector<v1::Actor> actors;
                            RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
                              RETURN_IF_ERROR(RequireCoalition(s, name.network, name.coalition));
-                             ASSIGN_OR_RETURN(actors, repo_.AllChildren<v1::Actor>(s, name.network,
-                                                                                   name.coalition));
+                             ASSIGN_OR_RETURN(actors, Actors::All(s, name.network, name.coalition));
                              return absl::OkStatus();
                            }));
                            return membership::CountActorsByCategory(actors).SerializeAsString();
@@ -248,11 +232,7 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
       ASSIGN_OR_RETURN(auto done, storage::FindRequest(s, network, kMethod, req->request_id()));
       if (done) {
         // Already applied: the actor as it is now, with no second revision or audit event.
-        ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", *done, "actor"));
-        ASSIGN_OR_RETURN(
-            auto current,
-            ExistingOrNotFound(repo_.GetChild<v1::Actor>(s, name.network, name.coalition, name.id),
-                               *done));
+        ASSIGN_OR_RETURN(auto current, ExistingOrNotFound(Actors::GetNamed(s, *done), *done));
         *resp = std::move(current.resource);
         return absl::OkStatus();
       }
@@ -261,13 +241,13 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
       v1::Person person;
       if (!req->actor().empty()) {
         ASSIGN_OR_RETURN(auto name, ParseCoalitionChild("actors", req->actor(), "actor"));
-        ASSIGN_OR_RETURN(stored, ExistingOrNotFound(
-                                     repo_.GetChild<v1::Actor>(s, network, name.coalition, name.id),
-                                     req->actor()));
+        ASSIGN_OR_RETURN(
+            stored,
+            ExistingOrNotFound(Actors::Get(s, network, name.coalition, name.id), req->actor()));
       } else {
         ASSIGN_OR_RETURN(auto name, ParseNetworkChild("people", req->person(), "person"));
         ASSIGN_OR_RETURN(auto found,
-                         ExistingOrNotFound(repo_.GetPerson(s, network, name.id), req->person()));
+                         ExistingOrNotFound(People::Get(s, network, name.id), req->person()));
         person = std::move(found.resource);
         ASSIGN_OR_RETURN(stored,
                          repo_.FindActorBySubject(s, network, coalition.coalition, req->person()));
@@ -287,10 +267,10 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
       const int dropped = MergeActorObservation(actor, *req);
       RETURN_IF_ERROR(ValidateActor(actor, network, "actor"));
       if (created) {
-        RETURN_IF_ERROR(repo_.InsertChild(s, network, coalition.coalition, id, actor));
+        RETURN_IF_ERROR(Actors::Insert(s, network, coalition.coalition, id, actor));
       } else {
         RETURN_IF_ERROR(
-            repo_.UpdateChild(s, network, coalition.coalition, id, actor, stored->revision));
+            Actors::Update(s, network, coalition.coalition, id, actor, stored->revision).status());
       }
       const std::string source = req->source().empty() ? "one-to-one" : req->source();
       RETURN_IF_ERROR(repo_.InsertActorRevision(
@@ -308,9 +288,9 @@ MembershipService::Reactor* MembershipService::RecordActorObservation(
           clock_.Now()));
       RETURN_IF_ERROR(
           storage::RecordRequest(s, network, kMethod, req->request_id(), actor.name(), now));
-      ASSIGN_OR_RETURN(auto updated, ExistingOrNotFound(repo_.GetChild<v1::Actor>(
-                                                            s, network, coalition.coalition, id),
-                                                        actor.name()));
+      ASSIGN_OR_RETURN(
+          auto updated,
+          ExistingOrNotFound(Actors::Get(s, network, coalition.coalition, id), actor.name()));
       *resp = std::move(updated.resource);
       DropCachedActorCountsOnCommit(s, network, coalition.coalition);
       return absl::OkStatus();

@@ -19,10 +19,14 @@ namespace coalition::membership {
 
 using auth::Access;
 using auth::Caller;
+using server::CreateOnceThenGet;
+using server::ExistingAtEtag;
 using server::ExistingOrNotFound;
+using server::ListPage;
 using server::NextToken;
 using server::NotFound;
 using server::PageOf;
+using server::Patched;
 using server::StampCreated;
 using storage::Session;
 
@@ -39,53 +43,53 @@ inline absl::Status NothingFirst(storage::Session&, const CoalitionChildName&) {
   return absl::OkStatus();
 }
 
-template <typename T>
-absl::Status MembershipService::GetChild(const server::Call& call, const std::string& name,
-                                         T* resp) {
-  const CoalitionChildName parsed = call.scope().InCoalition();
+template <typename Table>
+absl::Status MembershipService::GetChild(const server::Call& call, typename Table::T* resp) {
+  const CoalitionChildName name = call.scope().InCoalition();
   return db_.Read([&](storage::Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(auto stored,
-                     server::ExistingOrNotFound(
-                         repo_.GetChild<T>(s, parsed.network, parsed.coalition, parsed.id), name));
+                     ExistingOrNotFound(Table::Get(s, name.network, name.coalition, name.id),
+                                        call.scope().name));
     *resp = std::move(stored.resource);
     return absl::OkStatus();
   });
 }
 
-template <typename T>
+template <typename Table>
 absl::Status MembershipService::DeleteChild(
-    const server::Call& call, const std::string& name, const std::string& etag,
+    const server::Call& call, const std::string& etag,
     absl::FunctionRef<absl::Status(storage::Session&, const CoalitionChildName&)> before) {
-  const CoalitionChildName parsed = call.scope().InCoalition();
+  const CoalitionChildName name = call.scope().InCoalition();
   return db_.Transact([&](storage::Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored,
-                     server::ExistingOrNotFound(
-                         repo_.GetChild<T>(s, parsed.network, parsed.coalition, parsed.id), name));
-    RETURN_IF_ERROR(CheckEtag(etag, name, stored.revision));
-    RETURN_IF_ERROR(before(s, parsed));
-    RETURN_IF_ERROR(repo_.DeleteChild<T>(s, parsed.network, parsed.coalition, parsed.id));
-    return call.Audit(s, name, "deleted", clock_.Now());
+    RETURN_IF_ERROR(ExistingAtEtag(Table::Get(s, name.network, name.coalition, name.id),
+                                   call.scope().name, etag)
+                        .status());
+    RETURN_IF_ERROR(before(s, name));
+    RETURN_IF_ERROR(Table::Delete(s, name.network, name.coalition, name.id));
+    return call.Audit(s, call.scope().name, "deleted", clock_.Now());
   });
 }
 
-template <typename T>
-absl::StatusOr<Page<T>> MembershipService::ListChildren(
-    const server::Call& call, absl::string_view collection, const std::string& parent,
-    int page_size, const std::string& page_token, absl::string_view filter_key,
-    const std::vector<std::pair<std::string, storage::Value>>& filters,
+template <typename Table>
+absl::StatusOr<std::vector<typename Table::T>> MembershipService::ListChildren(
+    const server::Call& call, const std::string& parent, int page_size,
+    const std::string& page_token, absl::string_view filter_key, const storage::Columns& filters,
     std::string* next_page_token) {
   const CoalitionName name = call.scope().Coalition();
-  const std::string query = absl::StrCat(collection, "|", parent, "|", filter_key);
-  ASSIGN_OR_RETURN(storage::ListQuery q,
-                   server::PageOf(page_tokens_, query, page_size, page_token));
-  Page<T> page;
-  RETURN_IF_ERROR(db_.Read([&](storage::Session& s) -> absl::Status {
-    RETURN_IF_ERROR(RequireCoalition(s, name.network, name.coalition));
-    ASSIGN_OR_RETURN(page, repo_.ListChildren<T>(s, name.network, name.coalition, filters, q));
-    return absl::OkStatus();
-  }));
-  *next_page_token = server::NextToken(page_tokens_, query, page.last_key);
-  return page;
+  using T = typename Table::T;
+  return ListPage<T>(
+      page_tokens_, absl::StrCat(Table::kCollection, "|", parent, "|", filter_key), page_size,
+      page_token,
+      [&](const storage::ListQuery& q) -> absl::StatusOr<Page<T>> {
+        Page<T> page;
+        RETURN_IF_ERROR(db_.Read([&](storage::Session& s) -> absl::Status {
+          RETURN_IF_ERROR(RequireCoalition(s, name.network, name.coalition));
+          ASSIGN_OR_RETURN(page, Table::List(s, name.network, name.coalition, filters, q));
+          return absl::OkStatus();
+        }));
+        return page;
+      },
+      next_page_token);
 }
 
 }  // namespace coalition::membership

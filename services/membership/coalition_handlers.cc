@@ -49,8 +49,8 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
     const NetworkName parent = call.scope().Network();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Coalition>(
               s, parent.network, "CreateCoalition", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(
@@ -63,18 +63,14 @@ MembershipService::Reactor* MembershipService::CreateCoalition(
                 if (coalition.status() == v1::COALITION_STATUS_UNSPECIFIED) {
                   coalition.set_status(v1::FORMING);
                 }
-                RETURN_IF_ERROR(repo_.InsertCoalition(s, parent.network, id, coalition));
+                RETURN_IF_ERROR(Coalitions::Insert(s, parent.network, id, coalition));
                 RETURN_IF_ERROR(
                     call.Audit(s, coalition.name(),
                                absl::StrCat("created coalition \"", coalition.display_name(), "\""),
                                clock_.Now()));
                 return coalition.name();
-              }));
-      ASSIGN_OR_RETURN(auto name, ParseCoalitionName(created, "name"));
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(repo_.GetCoalition(s, name.network, name.coalition), created));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Coalitions::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -88,7 +84,7 @@ MembershipService::Reactor* MembershipService::GetCoalition(Ctx* ctx,
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
           auto stored,
-          ExistingOrNotFound(repo_.GetCoalition(s, name.network, name.coalition), req->name()));
+          ExistingOrNotFound(Coalitions::Get(s, name.network, name.coalition), req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -131,28 +127,20 @@ MembershipService::Reactor* MembershipService::UpdateCoalition(
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const CoalitionName name = call.scope().Coalition();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(repo_.GetCoalition(s, name.network, name.coalition), name.Name()));
-      RETURN_IF_ERROR(CheckEtag(req->coalition().etag(), name.Name(), stored.revision));
-      v1::Coalition coalition = stored.resource;
-      RETURN_IF_ERROR(
-          ApplyFieldMask(req->coalition(), req->update_mask(), kCoalitionUpdatable, &coalition));
+      ASSIGN_OR_RETURN(auto stored, ExistingAtEtag(Coalitions::Get(s, name.network, name.coalition),
+                                                   name.Name(), req->coalition().etag()));
+      ASSIGN_OR_RETURN(v1::Coalition coalition,
+                       Patched(stored.resource, req->coalition(), req->update_mask(),
+                               kCoalitionUpdatable, clock_.Now()));
       if (coalition.status() == v1::COALITION_STATUS_UNSPECIFIED) {
         return InvalidField("coalition.status", "cannot be unset");
       }
       ASSIGN_OR_RETURN(auto network,
                        ExistingOrNotFound(repo_.GetNetwork(s, name.network), name.network));
       RETURN_IF_ERROR(ValidateCoalition(coalition, network.resource, "coalition"));
-      *coalition.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          repo_.UpdateCoalition(s, name.network, name.coalition, coalition, stored.revision));
-      RETURN_IF_ERROR(call.Audit(s, name.Name(), "updated the coalition", clock_.Now()));
       ASSIGN_OR_RETURN(
-          auto updated,
-          ExistingOrNotFound(repo_.GetCoalition(s, name.network, name.coalition), name.Name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
+          *resp, Coalitions::Update(s, name.network, name.coalition, coalition, stored.revision));
+      return call.Audit(s, name.Name(), "updated the coalition", clock_.Now());
     });
   });
 }
@@ -164,27 +152,23 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
     RETURN_IF_ERROR(ValidateAim(req->aim(), "aim"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::MeasurableAim>(
               s, parent.network, "CreateMeasurableAim", req->request_id(), req->parent(),
-              clock_.Now(), [&]() -> absl::StatusOr<std::string> {
+              clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
                 const std::string id = NewResourceId();
                 v1::MeasurableAim aim = req->aim();
                 StampCreated(aim, CoalitionChild(parent.network, parent.coalition, "aims", id),
                              clock_.Now());
                 SetAimProgress(aim);
-                RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, aim));
+                RETURN_IF_ERROR(Aims::Insert(s, parent.network, parent.coalition, id, aim));
                 RETURN_IF_ERROR(call.Audit(
                     s, aim.name(), absl::StrCat("added aim \"", aim.metric(), "\""), clock_.Now()));
                 return aim.name();
-              }));
-      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("aims", created, "name"));
-      const std::string& id = n.id;
-      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetChild<v1::MeasurableAim>(
-                                                           s, parent.network, parent.coalition, id),
-                                                       id));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Aims::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -192,17 +176,16 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
 
 MembershipService::Reactor* MembershipService::GetMeasurableAim(
     Ctx* ctx, const v1::GetMeasurableAimRequest* req, v1::MeasurableAim* resp) {
-  return rpc_.Unary(ctx, req,
-                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) { return GetChild<Aims>(call, resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMeasurableAims(
     Ctx* ctx, const v1::ListMeasurableAimsRequest* req, v1::ListMeasurableAimsResponse* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(auto page, ListChildren<v1::MeasurableAim>(
-                                    call, "aims", req->parent(), req->page_size(),
-                                    req->page_token(), "", {}, resp->mutable_next_page_token()));
-    for (auto& aim : page.items) *resp->add_aims() = std::move(aim);
+    ASSIGN_OR_RETURN(
+        auto aims, ListChildren<Aims>(call, req->parent(), req->page_size(), req->page_token(), "",
+                                      {}, resp->mutable_next_page_token()));
+    for (auto& aim : aims) *resp->add_aims() = std::move(aim);
     return absl::OkStatus();
   });
 }
@@ -213,25 +196,17 @@ MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(repo_.GetChild<v1::MeasurableAim>(
-                                              s, name.network, name.coalition, name.id),
-                                          req->aim().name()));
-      RETURN_IF_ERROR(CheckEtag(req->aim().etag(), req->aim().name(), stored.revision));
-      v1::MeasurableAim aim = stored.resource;
-      RETURN_IF_ERROR(ApplyFieldMask(req->aim(), req->update_mask(), kAimUpdatable, &aim));
+                       ExistingAtEtag(Aims::Get(s, name.network, name.coalition, name.id),
+                                      req->aim().name(), req->aim().etag()));
+      ASSIGN_OR_RETURN(
+          v1::MeasurableAim aim,
+          Patched(stored.resource, req->aim(), req->update_mask(), kAimUpdatable, clock_.Now()));
       RETURN_IF_ERROR(ValidateAim(aim, "aim"));
       SetAimProgress(aim);
-      *aim.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          repo_.UpdateChild(s, name.network, name.coalition, name.id, aim, stored.revision));
-      RETURN_IF_ERROR(call.Audit(s, aim.name(), absl::StrCat("updated aim \"", aim.metric(), "\""),
-                                 clock_.Now()));
-      ASSIGN_OR_RETURN(auto updated,
-                       ExistingOrNotFound(repo_.GetChild<v1::MeasurableAim>(
-                                              s, name.network, name.coalition, name.id),
-                                          aim.name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
+      ASSIGN_OR_RETURN(
+          *resp, Aims::Update(s, name.network, name.coalition, name.id, aim, stored.revision));
+      return call.Audit(s, aim.name(), absl::StrCat("updated aim \"", aim.metric(), "\""),
+                        clock_.Now());
     });
   });
 }
@@ -239,7 +214,7 @@ MembershipService::Reactor* MembershipService::UpdateMeasurableAim(
 MembershipService::Reactor* MembershipService::DeleteMeasurableAim(
     Ctx* ctx, const v1::DeleteMeasurableAimRequest* req, google::protobuf::Empty*) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) {
-    return DeleteChild<v1::MeasurableAim>(call, req->name(), req->etag(), NothingFirst);
+    return DeleteChild<Aims>(call, req->etag(), NothingFirst);
   });
 }
 

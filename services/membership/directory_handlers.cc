@@ -46,6 +46,11 @@ absl::Status ExplainDuplicateEmail(absl::Status status) {
   }
   return status;
 }
+template <typename T>
+absl::StatusOr<T> ExplainDuplicateEmail(absl::StatusOr<T> written) {
+  if (!written.ok()) return ExplainDuplicateEmail(written.status());
+  return written;
+}
 }  // namespace
 
 MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
@@ -56,8 +61,8 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
     RETURN_IF_ERROR(ValidatePerson(req->person(), parent.network, "person"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Person>(
               s, parent.network, "CreatePerson", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(
@@ -67,7 +72,7 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
                   ASSIGN_OR_RETURN(auto o,
                                    ParseNetworkChild("organizations", req->person().organization(),
                                                      "person.organization"));
-                  ASSIGN_OR_RETURN(auto org, repo_.GetOrganization(s, o.network, o.id));
+                  ASSIGN_OR_RETURN(auto org, Organizations::Get(s, o.network, o.id));
                   if (!org) return InvalidField("person.organization", "does not exist");
                 }
                 const std::string id = NewResourceId();
@@ -75,14 +80,11 @@ MembershipService::Reactor* MembershipService::CreatePerson(Ctx* ctx,
                 person.set_email(NormalizeEmail(person.email()));
                 StampCreated(person, NetworkChild(parent.network, "people", id), clock_.Now());
                 RETURN_IF_ERROR(
-                    ExplainDuplicateEmail(repo_.InsertPerson(s, parent.network, id, person)));
+                    ExplainDuplicateEmail(People::Insert(s, parent.network, id, person)));
                 RETURN_IF_ERROR(call.Audit(s, person.name(), "added a person", clock_.Now()));
                 return person.name();
-              }));
-      ASSIGN_OR_RETURN(auto n, ParseNetworkChild("people", created, "name"));
-      const std::string& id = n.id;
-      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetPerson(s, parent.network, id), id));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return People::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -95,7 +97,7 @@ MembershipService::Reactor* MembershipService::GetPerson(Ctx* ctx, const v1::Get
     const NetworkChildName name = call.scope().InNetwork();
     return db_.Read([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(repo_.GetPerson(s, name.network, name.id), req->name()));
+                       ExistingOrNotFound(People::Get(s, name.network, name.id), req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -134,28 +136,23 @@ MembershipService::Reactor* MembershipService::UpdatePerson(Ctx* ctx,
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetPerson(s, name.network, name.id),
-                                                       req->person().name()));
-      RETURN_IF_ERROR(CheckEtag(req->person().etag(), req->person().name(), stored.revision));
-      v1::Person person = stored.resource;
-      RETURN_IF_ERROR(ApplyFieldMask(req->person(), req->update_mask(), kPersonUpdatable, &person));
+      ASSIGN_OR_RETURN(auto stored, ExistingAtEtag(People::Get(s, name.network, name.id),
+                                                   req->person().name(), req->person().etag()));
+      ASSIGN_OR_RETURN(v1::Person person,
+                       Patched(stored.resource, req->person(), req->update_mask(), kPersonUpdatable,
+                               clock_.Now()));
       RETURN_IF_ERROR(ValidatePerson(person, name.network, "person"));
       if (!person.organization().empty() &&
           person.organization() != stored.resource.organization()) {
         ASSIGN_OR_RETURN(auto o, ParseNetworkChild("organizations", person.organization(),
                                                    "person.organization"));
-        ASSIGN_OR_RETURN(auto org, repo_.GetOrganization(s, o.network, o.id));
+        ASSIGN_OR_RETURN(auto org, Organizations::Get(s, o.network, o.id));
         if (!org) return InvalidField("person.organization", "does not exist");
       }
       person.set_email(NormalizeEmail(person.email()));
-      *person.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(ExplainDuplicateEmail(
-          repo_.UpdatePerson(s, name.network, name.id, person, stored.revision)));
-      RETURN_IF_ERROR(call.Audit(s, person.name(), "updated a person", clock_.Now()));
-      ASSIGN_OR_RETURN(auto updated, ExistingOrNotFound(repo_.GetPerson(s, name.network, name.id),
-                                                        person.name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
+      ASSIGN_OR_RETURN(*resp, ExplainDuplicateEmail(People::Update(s, name.network, name.id, person,
+                                                                   stored.revision)));
+      return call.Audit(s, person.name(), "updated a person", clock_.Now());
     });
   });
 }
@@ -166,9 +163,8 @@ MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(repo_.GetPerson(s, name.network, name.id), req->name()));
-      RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
+      RETURN_IF_ERROR(
+          ExistingAtEtag(People::Get(s, name.network, name.id), req->name(), req->etag()).status());
       ASSIGN_OR_RETURN(bool has_memberships,
                        repo_.MemberHasMemberships(s, name.network, req->name()));
       if (has_memberships) {
@@ -185,7 +181,7 @@ MembershipService::Reactor* MembershipService::DeletePerson(Ctx* ctx,
       if (has_keys) {
         return absl::FailedPreconditionError("API keys act as this person; revoke them first");
       }
-      RETURN_IF_ERROR(repo_.DeletePerson(s, name.network, name.id));
+      RETURN_IF_ERROR(People::Delete(s, name.network, name.id));
       return call.Audit(s, req->name(), "deleted a person", clock_.Now());
     });
   });
@@ -198,10 +194,11 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
     RETURN_IF_ERROR(ValidateOrganization(req->organization(), "organization"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Organization>(
               s, parent.network, "CreateOrganization", req->request_id(), req->parent(),
-              clock_.Now(), [&]() -> absl::StatusOr<std::string> {
+              clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
                 ASSIGN_OR_RETURN(
                     auto network,
                     ExistingOrNotFound(repo_.GetNetwork(s, parent.network), parent.Name()));
@@ -209,17 +206,13 @@ MembershipService::Reactor* MembershipService::CreateOrganization(
                 v1::Organization organization = req->organization();
                 StampCreated(organization, NetworkChild(parent.network, "organizations", id),
                              clock_.Now());
-                RETURN_IF_ERROR(repo_.InsertOrganization(s, parent.network, id, organization));
+                RETURN_IF_ERROR(Organizations::Insert(s, parent.network, id, organization));
                 RETURN_IF_ERROR(call.Audit(
                     s, organization.name(),
                     absl::StrCat("added \"", organization.display_name(), "\""), clock_.Now()));
                 return organization.name();
-              }));
-      ASSIGN_OR_RETURN(auto n, ParseNetworkChild("organizations", created, "name"));
-      const std::string& id = n.id;
-      ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(repo_.GetOrganization(s, parent.network, id), id));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Organizations::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -230,9 +223,8 @@ MembershipService::Reactor* MembershipService::GetOrganization(
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const NetworkChildName name = call.scope().InNetwork();
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(repo_.GetOrganization(s, name.network, name.id), req->name()));
+      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(Organizations::Get(s, name.network, name.id),
+                                                       req->name()));
       *resp = std::move(stored.resource);
       return absl::OkStatus();
     });
@@ -268,23 +260,15 @@ MembershipService::Reactor* MembershipService::UpdateOrganization(
     const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(repo_.GetOrganization(s, name.network, name.id),
-                                          req->organization().name()));
-      RETURN_IF_ERROR(
-          CheckEtag(req->organization().etag(), req->organization().name(), stored.revision));
-      v1::Organization organization = stored.resource;
-      RETURN_IF_ERROR(ApplyFieldMask(req->organization(), req->update_mask(),
-                                     kOrganizationUpdatable, &organization));
+                       ExistingAtEtag(Organizations::Get(s, name.network, name.id),
+                                      req->organization().name(), req->organization().etag()));
+      ASSIGN_OR_RETURN(v1::Organization organization,
+                       Patched(stored.resource, req->organization(), req->update_mask(),
+                               kOrganizationUpdatable, clock_.Now()));
       RETURN_IF_ERROR(ValidateOrganization(organization, "organization"));
-      *organization.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          repo_.UpdateOrganization(s, name.network, name.id, organization, stored.revision));
-      RETURN_IF_ERROR(call.Audit(s, organization.name(), "updated an organization", clock_.Now()));
       ASSIGN_OR_RETURN(
-          auto updated,
-          ExistingOrNotFound(repo_.GetOrganization(s, name.network, name.id), organization.name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
+          *resp, Organizations::Update(s, name.network, name.id, organization, stored.revision));
+      return call.Audit(s, organization.name(), "updated an organization", clock_.Now());
     });
   });
 }
@@ -294,10 +278,9 @@ MembershipService::Reactor* MembershipService::DeleteOrganization(
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const NetworkChildName name = call.scope().InNetwork();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(repo_.GetOrganization(s, name.network, name.id), req->name()));
-      RETURN_IF_ERROR(CheckEtag(req->etag(), req->name(), stored.revision));
+      RETURN_IF_ERROR(
+          ExistingAtEtag(Organizations::Get(s, name.network, name.id), req->name(), req->etag())
+              .status());
       ASSIGN_OR_RETURN(bool has_memberships,
                        repo_.MemberHasMemberships(s, name.network, req->name()));
       if (has_memberships) {
@@ -314,7 +297,7 @@ MembershipService::Reactor* MembershipService::DeleteOrganization(
         return absl::FailedPreconditionError(
             "the organization is on a coalition's map of actors; remove it from the map first");
       }
-      RETURN_IF_ERROR(repo_.DeleteOrganization(s, name.network, name.id));
+      RETURN_IF_ERROR(Organizations::Delete(s, name.network, name.id));
       return call.Audit(s, req->name(), "deleted an organization", clock_.Now());
     });
   });

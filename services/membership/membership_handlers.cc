@@ -43,8 +43,8 @@ MembershipService::Reactor* MembershipService::CreateMembership(
     RETURN_IF_ERROR(ValidateNewMembership(req->membership(), parent.network, "membership"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Membership>(
               s, parent.network, "CreateMembership", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
@@ -52,12 +52,12 @@ MembershipService::Reactor* MembershipService::CreateMembership(
                 auto person = ParseNetworkChild("people", member, "membership.member");
                 bool exists = false;
                 if (person.ok()) {
-                  ASSIGN_OR_RETURN(auto found, repo_.GetPerson(s, person->network, person->id));
+                  ASSIGN_OR_RETURN(auto found, People::Get(s, person->network, person->id));
                   exists = found.has_value();
                 } else {
                   ASSIGN_OR_RETURN(auto o,
                                    ParseNetworkChild("organizations", member, "membership.member"));
-                  ASSIGN_OR_RETURN(auto found, repo_.GetOrganization(s, o.network, o.id));
+                  ASSIGN_OR_RETURN(auto found, Organizations::Get(s, o.network, o.id));
                   exists = found.has_value();
                 }
                 if (!exists) return InvalidField("membership.member", "does not exist");
@@ -78,20 +78,15 @@ MembershipService::Reactor* MembershipService::CreateMembership(
                              clock_.Now());
                 StartMembership(membership, clock_.Now());
                 RETURN_IF_ERROR(
-                    repo_.InsertChild(s, parent.network, parent.coalition, id, membership));
+                    Memberships::Insert(s, parent.network, parent.coalition, id, membership));
                 RETURN_IF_ERROR(call.Audit(
                     s, membership.name(),
                     absl::StrCat(member, " joined as ", v1::MembershipRole_Name(membership.role())),
                     clock_.Now()));
                 DropCachedRosterOnCommit(s, parent.network, parent.coalition);
                 return membership.name();
-              }));
-      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("memberships", created, "name"));
-      const std::string& id = n.id;
-      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetChild<v1::Membership>(
-                                                           s, parent.network, parent.coalition, id),
-                                                       id));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Memberships::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -101,7 +96,7 @@ MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
                                                              const v1::GetMembershipRequest* req,
                                                              v1::Membership* resp) {
   return rpc_.Unary(ctx, req,
-                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
+                    [=](const server::Call& call) { return GetChild<Memberships>(call, resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListMemberships(
@@ -111,18 +106,18 @@ MembershipService::Reactor* MembershipService::ListMemberships(
     if (!v1::MembershipRole_IsValid(req->role())) v.Add("role", "is not a known value");
     if (!v1::Membership::State_IsValid(req->state())) v.Add("state", "is not a known value");
     RETURN_IF_ERROR(v.ToStatus());
-    std::vector<std::pair<std::string, storage::Value>> filters;
+    storage::Columns filters;
     if (req->role() != v1::MEMBERSHIP_ROLE_UNSPECIFIED) {
       filters.emplace_back("role", int64_t{req->role()});
     }
     if (req->state() != v1::Membership::STATE_UNSPECIFIED) {
       filters.emplace_back("state", int64_t{req->state()});
     }
-    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Membership>(
-                                    call, "memberships", req->parent(), req->page_size(),
-                                    req->page_token(), absl::StrCat(req->role(), "|", req->state()),
-                                    filters, resp->mutable_next_page_token()));
-    for (auto& m : page.items) *resp->add_memberships() = std::move(m);
+    ASSIGN_OR_RETURN(auto memberships, ListChildren<Memberships>(
+                                           call, req->parent(), req->page_size(), req->page_token(),
+                                           absl::StrCat(req->role(), "|", req->state()), filters,
+                                           resp->mutable_next_page_token()));
+    for (auto& m : memberships) *resp->add_memberships() = std::move(m);
     return absl::OkStatus();
   });
 }
@@ -132,25 +127,18 @@ absl::Status MembershipService::ChangeMembership(
     absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp) {
   const CoalitionChildName name = call.scope().InCoalition();
   const std::string resource = CoalitionChild(name.network, name.coalition, "memberships", name.id);
-  RETURN_IF_ERROR(db_.Transact([&](Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetChild<v1::Membership>(
-                                                         s, name.network, name.coalition, name.id),
-                                                     resource));
-    RETURN_IF_ERROR(CheckEtag(etag, resource, stored.revision));
+  return db_.Transact([&](Session& s) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        auto stored,
+        ExistingAtEtag(Memberships::Get(s, name.network, name.coalition, name.id), resource, etag));
     v1::Membership membership = stored.resource;
     ASSIGN_OR_RETURN(std::string summary, change(membership));
     *membership.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-    RETURN_IF_ERROR(
-        repo_.UpdateChild(s, name.network, name.coalition, name.id, membership, stored.revision));
+    ASSIGN_OR_RETURN(*resp, Memberships::Update(s, name.network, name.coalition, name.id,
+                                                membership, stored.revision));
     DropCachedRosterOnCommit(s, name.network, name.coalition);
-    RETURN_IF_ERROR(call.Audit(s, resource, summary, clock_.Now()));
-    ASSIGN_OR_RETURN(auto updated, ExistingOrNotFound(repo_.GetChild<v1::Membership>(
-                                                          s, name.network, name.coalition, name.id),
-                                                      resource));
-    *resp = std::move(updated.resource);
-    return absl::OkStatus();
-  }));
-  return absl::OkStatus();
+    return call.Audit(s, resource, summary, clock_.Now());
+  });
 }
 
 MembershipService::Reactor* MembershipService::UpdateMembership(
@@ -216,8 +204,8 @@ MembershipService::Reactor* MembershipService::ListPersonCoalitions(
     const NetworkChildName person = call.scope().InNetwork();
     const std::vector<std::string>* visible = call.visible_coalitions();
     return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto found, ExistingOrNotFound(repo_.GetPerson(s, person.network, person.id),
-                                                      req->person()));
+      ASSIGN_OR_RETURN(
+          auto found, ExistingOrNotFound(People::Get(s, person.network, person.id), req->person()));
       ASSIGN_OR_RETURN(auto memberships,
                        repo_.MembershipsOfMember(s, person.network, req->person()));
       int active = 0;

@@ -47,29 +47,28 @@ MembershipService::MembershipService(storage::Database& db, cache::Cache& cache,
 
 absl::Status MembershipService::RequireCoalition(Session& s, const std::string& network,
                                                  const std::string& coalition) {
-  ASSIGN_OR_RETURN(auto found, repo_.GetCoalition(s, network, coalition));
+  ASSIGN_OR_RETURN(auto found, Coalitions::Get(s, network, coalition));
   if (!found) return NotFound(CoalitionName{network, coalition}.Name());
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<v1::Membership>> MembershipService::Roster(
     const std::string& network, const std::string& coalition) {
-  ASSIGN_OR_RETURN(
-      std::string cached,
-      cache_.GetOrLoad(
-          RosterKey(network, coalition), kRosterTtl, [&]() -> absl::StatusOr<std::string> {
-            v1::ListMembershipsResponse all;
-            RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
-              RETURN_IF_ERROR(RequireCoalition(s, network, coalition));
-              ASSIGN_OR_RETURN(auto memberships,
-                               repo_.AllChildren<v1::Membership>(s, network, coalition));
-              for (auto& m : memberships) {
-                *all.add_memberships() = std::move(m);
-              }
-              return absl::OkStatus();
-            }));
-            return all.SerializeAsString();
-          }));
+  ASSIGN_OR_RETURN(std::string cached,
+                   cache_.GetOrLoad(RosterKey(network, coalition), kRosterTtl,
+                                    [&]() -> absl::StatusOr<std::string> {
+                                      v1::ListMembershipsResponse all;
+                                      RETURN_IF_ERROR(db_.Read([&](Session& s) -> absl::Status {
+                                        RETURN_IF_ERROR(RequireCoalition(s, network, coalition));
+                                        ASSIGN_OR_RETURN(auto memberships,
+                                                         Memberships::All(s, network, coalition));
+                                        for (auto& m : memberships) {
+                                          *all.add_memberships() = std::move(m);
+                                        }
+                                        return absl::OkStatus();
+                                      }));
+                                      return all.SerializeAsString();
+                                    }));
   v1::ListMembershipsResponse all;
   if (!all.ParseFromString(cached)) return absl::DataLossError("cached roster is unreadable");
   return std::vector<v1::Membership>(all.memberships().begin(), all.memberships().end());

@@ -141,19 +141,21 @@ class MembershipService final : public v1::MembershipService::CallbackService {
   absl::Status ChangeMembership(
       const server::Call& call, const std::string& etag,
       absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp);
-  // Get, Delete and List of the resources under a coalition (aims, actors, teams, memberships);
-  // the call's scope names the resource or its coalition.
-  template <typename T>
-  absl::Status GetChild(const server::Call& call, const std::string& name, T* resp);
-  template <typename T>
+  // Get, Delete and List of the resources under a coalition (aims, actors, teams, memberships),
+  // by their table (Aims, Actors, Teams, Memberships); the call's scope names the resource or
+  // its coalition.
+  template <typename Table>
+  absl::Status GetChild(const server::Call& call, typename Table::T* resp);
+  template <typename Table>
   absl::Status DeleteChild(
-      const server::Call& call, const std::string& name, const std::string& etag,
+      const server::Call& call, const std::string& etag,
       absl::FunctionRef<absl::Status(storage::Session&, const CoalitionChildName&)> before);
-  template <typename T>
-  absl::StatusOr<Page<T>> ListChildren(
-      const server::Call& call, absl::string_view collection, const std::string& parent,
-      int page_size, const std::string& page_token, absl::string_view filter_key,
-      const std::vector<std::pair<std::string, storage::Value>>& filters,
+  // The page of `filters` (whose `filter_key` binds the page token to them) of the children of
+  // the coalition named by `parent`.
+  template <typename Table>
+  absl::StatusOr<std::vector<typename Table::T>> ListChildren(
+      const server::Call& call, const std::string& parent, int page_size,
+      const std::string& page_token, absl::string_view filter_key, const storage::Columns& filters,
       std::string* next_page_token);
 
   storage::Database& db_;

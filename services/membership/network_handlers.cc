@@ -43,23 +43,22 @@ MembershipService::Reactor* MembershipService::CreateNetwork(Ctx* ctx,
     RETURN_IF_ERROR(ValidateNetwork(req->network(), "network"));
     return db_.Transact([&](Session& s) -> absl::Status {
       // Networks have no parent: their request ids are kept under the platform ("").
-      ASSIGN_OR_RETURN(std::string created,
-                       storage::CreateOnce(
-                           s, "", "CreateNetwork", req->request_id(), "", clock_.Now(),
-                           [&]() -> absl::StatusOr<std::string> {
-                             const std::string id = NewResourceId();
-                             v1::Network network = req->network();
-                             StampCreated(network, NetworkName{id}.Name(), clock_.Now());
-                             RETURN_IF_ERROR(repo_.InsertNetwork(s, id, network));
-                             RETURN_IF_ERROR(call.Audit(
-                                 s, network.name(),
-                                 absl::StrCat("created network \"", network.display_name(), "\""),
-                                 clock_.Now()));
-                             return network.name();
-                           }));
-      ASSIGN_OR_RETURN(auto name, ParseNetworkName(created, "name"));
-      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetNetwork(s, name.network), created));
-      *resp = std::move(stored.resource);
+      ASSIGN_OR_RETURN(
+          *resp,
+          CreateOnceThenGet<v1::Network>(
+              s, "", "CreateNetwork", req->request_id(), "", clock_.Now(),
+              [&]() -> absl::StatusOr<std::string> {
+                const std::string id = NewResourceId();
+                v1::Network network = req->network();
+                StampCreated(network, NetworkName{id}.Name(), clock_.Now());
+                RETURN_IF_ERROR(repo_.InsertNetwork(s, id, network));
+                RETURN_IF_ERROR(
+                    call.Audit(s, network.name(),
+                               absl::StrCat("created network \"", network.display_name(), "\""),
+                               clock_.Now()));
+                return network.name();
+              },
+              [&](const std::string& created) { return repo_.GetNamedNetwork(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -101,12 +100,11 @@ MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const NetworkName name = call.scope().Network();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(repo_.GetNetwork(s, name.network), name.Name()));
-      RETURN_IF_ERROR(CheckEtag(req->network().etag(), name.Name(), stored.revision));
-      v1::Network network = stored.resource;
-      RETURN_IF_ERROR(
-          ApplyFieldMask(req->network(), req->update_mask(), kNetworkUpdatable, &network));
+      ASSIGN_OR_RETURN(auto stored, ExistingAtEtag(repo_.GetNetwork(s, name.network), name.Name(),
+                                                   req->network().etag()));
+      ASSIGN_OR_RETURN(v1::Network network,
+                       Patched(stored.resource, req->network(), req->update_mask(),
+                               kNetworkUpdatable, clock_.Now()));
       RETURN_IF_ERROR(ValidateNetwork(network, "network"));
       // A state cannot leave the network while a coalition is in it.
       absl::flat_hash_set<std::string> kept(network.states().begin(), network.states().end());
@@ -121,13 +119,8 @@ MembershipService::Reactor* MembershipService::UpdateNetwork(Ctx* ctx,
               "network.states: ", state, " still has coalitions, e.g. ", in_state.items[0].name()));
         }
       }
-      *network.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(repo_.UpdateNetwork(s, name.network, network, stored.revision));
-      RETURN_IF_ERROR(call.Audit(s, name.Name(), "updated the network", clock_.Now()));
-      ASSIGN_OR_RETURN(auto updated,
-                       ExistingOrNotFound(repo_.GetNetwork(s, name.network), name.Name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
+      ASSIGN_OR_RETURN(*resp, repo_.UpdateNetwork(s, name.network, network, stored.revision));
+      return call.Audit(s, name.Name(), "updated the network", clock_.Now());
     });
   });
 }
@@ -152,7 +145,7 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
                 for (int i = 0; i < req->api_key().coalitions_size(); ++i) {
                   ASSIGN_OR_RETURN(auto c,
                                    ParseCoalitionName(req->api_key().coalitions(i), "coalitions"));
-                  ASSIGN_OR_RETURN(auto found, repo_.GetCoalition(s, c.network, c.coalition));
+                  ASSIGN_OR_RETURN(auto found, Coalitions::Get(s, c.network, c.coalition));
                   if (!found) {
                     return InvalidField(absl::StrCat("api_key.coalitions[", i, "]"),
                                         "does not exist");
@@ -161,7 +154,7 @@ MembershipService::Reactor* MembershipService::CreateApiKey(Ctx* ctx,
                 if (!req->api_key().person().empty()) {
                   ASSIGN_OR_RETURN(auto p,
                                    ParseNetworkChild("people", req->api_key().person(), "person"));
-                  ASSIGN_OR_RETURN(auto person, repo_.GetPerson(s, p.network, p.id));
+                  ASSIGN_OR_RETURN(auto person, People::Get(s, p.network, p.id));
                   if (!person) return InvalidField("api_key.person", "does not exist");
                 }
                 const std::string id = NewResourceId();

@@ -121,53 +121,10 @@ CREATE TABLE teams (
 )
 )sql";
 
-// What differs between the tables of resources that live under a coalition.
-template <typename T>
-struct ChildTable;
-template <>
-struct ChildTable<v1::MeasurableAim> {
-  using Resource = v1::MeasurableAim;
-  static constexpr const char* kTable = "aims";
-  static constexpr const char* kOrderColumn = "id";
-  static storage::Columns Columns(const v1::MeasurableAim&, const std::string&) { return {}; }
-};
-template <>
-struct ChildTable<v1::Actor> {
-  using Resource = v1::Actor;
-  static constexpr const char* kTable = "actors";
-  static constexpr const char* kOrderColumn = "id";
-  static storage::Columns Columns(const v1::Actor& a, const std::string&) {
-    // The person or organization the actor is, so deleting them can see the map refers to them.
-    return {{"category", int64_t{a.category()}},
-            {"subject", a.person().empty() ? a.organization() : a.person()}};
-  }
-};
-template <>
-struct ChildTable<v1::Team> {
-  using Resource = v1::Team;
-  static constexpr const char* kTable = "teams";
-  static constexpr const char* kOrderColumn = "id";
-  static storage::Columns Columns(const v1::Team& t, const std::string&) {
-    return {{"parent_team", t.parent_team()}};
-  }
-};
-template <>
-struct ChildTable<v1::Membership> {
-  using Resource = v1::Membership;
-  static constexpr const char* kTable = "memberships";
-  static constexpr const char* kOrderColumn = "id";
-  static storage::Columns Columns(const v1::Membership& m, const std::string&) {
-    return {{"member", m.member()}, {"state", int64_t{m.state()}}, {"role", int64_t{m.role()}}};
-  }
-};
-
 template <typename T>
 absl::StatusOr<T> Decode(const std::string& body) {
   return storage::DecodeResource<T>(body);
 }
-
-template <typename T>
-using Table = storage::CoalitionTable<ChildTable<T>>;
 
 std::string LikeContains(absl::string_view text) {
   std::string pattern = "%";
@@ -180,6 +137,37 @@ std::string LikeContains(absl::string_view text) {
 }
 
 }  // namespace
+
+storage::Columns CoalitionTraits::Columns(const v1::Coalition& c, const std::string&) {
+  return {{"state_code", c.state()}, {"region", c.region()}, {"status", int64_t{c.status()}}};
+}
+
+storage::Columns PersonTraits::Columns(const v1::Person& p, const std::string&) {
+  // Keys folded as the searches and the uniqueness of emails compare them.
+  return {{"email_key", NormalizeEmail(p.email())},
+          {"name_key", FoldCase(p.display_name())},
+          {"stakeholder_type", int64_t{p.stakeholder_type()}},
+          {"organization_id", p.organization()}};
+}
+
+storage::Columns OrganizationTraits::Columns(const v1::Organization& o, const std::string&) {
+  return {{"name_key", FoldCase(o.display_name())},
+          {"stakeholder_type", int64_t{o.stakeholder_type()}}};
+}
+
+storage::Columns ActorTraits::Columns(const v1::Actor& a, const std::string&) {
+  // The person or organization the actor is, so deleting them can see the map refers to them.
+  return {{"category", int64_t{a.category()}},
+          {"subject", a.person().empty() ? a.organization() : a.person()}};
+}
+
+storage::Columns TeamTraits::Columns(const v1::Team& t, const std::string&) {
+  return {{"parent_team", t.parent_team()}};
+}
+
+storage::Columns MembershipTraits::Columns(const v1::Membership& m, const std::string&) {
+  return {{"member", m.member()}, {"state", int64_t{m.state()}}, {"role", int64_t{m.role()}}};
+}
 
 const std::vector<storage::Migration>& MembershipMigrations() {
   static const auto* const kMigrations = new std::vector<storage::Migration>{
@@ -204,12 +192,23 @@ absl::StatusOr<std::optional<Stored<v1::Network>>> MembershipRepository::GetNetw
   return FirstStored<v1::Network>(rows);
 }
 
-absl::Status MembershipRepository::UpdateNetwork(Session& s, const std::string& id,
-                                                 const v1::Network& network, int64_t revision) {
-  return ExpectOneRow(s.Execute("UPDATE networks SET revision = revision + 1, body = ? "
-                                "WHERE network_id = ? AND revision = ?",
-                                {StoredBody(network), id, revision}),
-                      "the network");
+absl::StatusOr<std::optional<Stored<v1::Network>>> MembershipRepository::GetNamedNetwork(
+    Session& s, absl::string_view name) {
+  absl::StatusOr<NetworkName> parsed = ParseNetworkName(name, "name");
+  if (!parsed.ok()) return std::optional<Stored<v1::Network>>();
+  return GetNetwork(s, parsed->network);
+}
+
+absl::StatusOr<v1::Network> MembershipRepository::UpdateNetwork(Session& s, const std::string& id,
+                                                                const v1::Network& network,
+                                                                int64_t revision) {
+  RETURN_IF_ERROR(ExpectOneRow(s.Execute("UPDATE networks SET revision = revision + 1, body = ? "
+                                         "WHERE network_id = ? AND revision = ?",
+                                         {StoredBody(network), id, revision}),
+                               "the network"));
+  v1::Network updated = network;
+  updated.set_etag(EtagFor(updated.name(), revision + 1));
+  return updated;
 }
 
 absl::StatusOr<Page<v1::Network>> MembershipRepository::ListNetworks(
@@ -279,35 +278,6 @@ absl::StatusOr<Page<v1::ApiKey>> MembershipRepository::ListApiKeys(Session& s,
   return page;
 }
 
-absl::Status MembershipRepository::InsertCoalition(Session& s, const std::string& network,
-                                                   const std::string& id, const v1::Coalition& c) {
-  return s
-      .Execute(
-          "INSERT INTO coalitions (network_id, id, state_code, region, status, revision, "
-          "body) VALUES (?, ?, ?, ?, ?, 1, ?)",
-          {network, id, c.state(), c.region(), int64_t{c.status()}, StoredBody(c)})
-      .status();
-}
-
-absl::StatusOr<std::optional<Stored<v1::Coalition>>> MembershipRepository::GetCoalition(
-    Session& s, const std::string& network, const std::string& id) {
-  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM coalitions "
-                                      "WHERE network_id = ? AND id = ?",
-                                      {network, id}));
-  return FirstStored<v1::Coalition>(rows);
-}
-
-absl::Status MembershipRepository::UpdateCoalition(Session& s, const std::string& network,
-                                                   const std::string& id, const v1::Coalition& c,
-                                                   int64_t revision) {
-  return ExpectOneRow(
-      s.Execute(
-          "UPDATE coalitions SET state_code = ?, region = ?, status = ?, "
-          "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? AND revision = ?",
-          {c.state(), c.region(), int64_t{c.status()}, StoredBody(c), network, id, revision}),
-      "the coalition");
-}
-
 absl::StatusOr<Page<v1::Coalition>> MembershipRepository::ListCoalitions(
     Session& s, const std::string& network, const v1::ListCoalitionsRequest& filter,
     const std::vector<std::string>* only_ids, const ListQuery& q) {
@@ -339,68 +309,6 @@ absl::StatusOr<Page<v1::Coalition>> MembershipRepository::ListCoalitions(
   ASSIGN_OR_RETURN(auto rows, s.Query(sql, params));
   return ToPage<v1::Coalition>(rows, q.page_size);
 }
-
-template <typename T>
-absl::Status MembershipRepository::InsertChild(Session& s, const std::string& network,
-                                               const std::string& coalition, const std::string& id,
-                                               const T& resource) {
-  return Table<T>::Insert(s, network, coalition, id, resource);
-}
-
-template <typename T>
-absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild(
-    Session& s, const std::string& network, const std::string& coalition, const std::string& id) {
-  return Table<T>::Get(s, network, coalition, id);
-}
-
-template <typename T>
-absl::Status MembershipRepository::UpdateChild(Session& s, const std::string& network,
-                                               const std::string& coalition, const std::string& id,
-                                               const T& resource, int64_t revision) {
-  return Table<T>::Update(s, network, coalition, id, resource, revision);
-}
-
-template <typename T>
-absl::Status MembershipRepository::DeleteChild(Session& s, const std::string& network,
-                                               const std::string& coalition,
-                                               const std::string& id) {
-  return Table<T>::Delete(s, network, coalition, id);
-}
-
-template <typename T>
-absl::StatusOr<Page<T>> MembershipRepository::ListChildren(
-    Session& s, const std::string& network, const std::string& coalition,
-    const std::vector<std::pair<std::string, Value>>& filters, const ListQuery& q) {
-  return Table<T>::List(s, network, coalition, filters, q);
-}
-
-template <typename T>
-absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren(Session& s,
-                                                                 const std::string& network,
-                                                                 const std::string& coalition) {
-  return Table<T>::All(s, network, coalition);
-}
-
-#define COALITION_INSTANTIATE_CHILD(T)                                                          \
-  template absl::Status MembershipRepository::InsertChild<T>(                                   \
-      Session&, const std::string&, const std::string&, const std::string&, const T&);          \
-  template absl::StatusOr<std::optional<Stored<T>>> MembershipRepository::GetChild<T>(          \
-      Session&, const std::string&, const std::string&, const std::string&);                    \
-  template absl::Status MembershipRepository::UpdateChild<T>(                                   \
-      Session&, const std::string&, const std::string&, const std::string&, const T&, int64_t); \
-  template absl::Status MembershipRepository::DeleteChild<T>(                                   \
-      Session&, const std::string&, const std::string&, const std::string&);                    \
-  template absl::StatusOr<Page<T>> MembershipRepository::ListChildren<T>(                       \
-      Session&, const std::string&, const std::string&,                                         \
-      const std::vector<std::pair<std::string, Value>>&, const ListQuery&);                     \
-  template absl::StatusOr<std::vector<T>> MembershipRepository::AllChildren<T>(                 \
-      Session&, const std::string&, const std::string&);
-
-COALITION_INSTANTIATE_CHILD(v1::MeasurableAim)
-COALITION_INSTANTIATE_CHILD(v1::Actor)
-COALITION_INSTANTIATE_CHILD(v1::Team)
-COALITION_INSTANTIATE_CHILD(v1::Membership)
-#undef COALITION_INSTANTIATE_CHILD
 
 absl::StatusOr<std::optional<Stored<v1::Membership>>> MembershipRepository::FindMembershipOf(
     Session& s, const std::string& network, const std::string& coalition,
@@ -479,49 +387,12 @@ absl::StatusOr<Page<v1::ActorRevision>> MembershipRepository::ListActorRevisions
   return page;
 }
 
-absl::Status MembershipRepository::InsertPerson(Session& s, const std::string& network,
-                                                const std::string& id, const v1::Person& p) {
-  return s
-      .Execute(
-          "INSERT INTO people (network_id, id, email_key, name_key, stakeholder_type, "
-          "organization_id, revision, body) VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
-          {network, id, NormalizeEmail(p.email()), FoldCase(p.display_name()),
-           int64_t{p.stakeholder_type()}, p.organization(), StoredBody(p)})
-      .status();
-}
-
-absl::StatusOr<std::optional<Stored<v1::Person>>> MembershipRepository::GetPerson(
-    Session& s, const std::string& network, const std::string& id) {
-  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM people "
-                                      "WHERE network_id = ? AND id = ?",
-                                      {network, id}));
-  return FirstStored<v1::Person>(rows);
-}
-
 absl::StatusOr<std::optional<Stored<v1::Person>>> MembershipRepository::FindPersonByEmail(
     Session& s, const std::string& network, const std::string& email) {
   ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM people "
                                       "WHERE network_id = ? AND email_key = ?",
                                       {network, NormalizeEmail(email)}));
   return FirstStored<v1::Person>(rows);
-}
-
-absl::Status MembershipRepository::UpdatePerson(Session& s, const std::string& network,
-                                                const std::string& id, const v1::Person& p,
-                                                int64_t revision) {
-  return ExpectOneRow(
-      s.Execute(
-          "UPDATE people SET email_key = ?, name_key = ?, stakeholder_type = ?, "
-          "organization_id = ?, revision = revision + 1, body = ? "
-          "WHERE network_id = ? AND id = ? AND revision = ?",
-          {NormalizeEmail(p.email()), FoldCase(p.display_name()), int64_t{p.stakeholder_type()},
-           p.organization(), StoredBody(p), network, id, revision}),
-      "the person");
-}
-
-absl::Status MembershipRepository::DeletePerson(Session& s, const std::string& network,
-                                                const std::string& id) {
-  return s.Execute("DELETE FROM people WHERE network_id = ? AND id = ?", {network, id}).status();
 }
 
 absl::StatusOr<Page<v1::Person>> MembershipRepository::ListPeople(Session& s,
@@ -548,25 +419,6 @@ absl::StatusOr<Page<v1::Person>> MembershipRepository::ListPeople(Session& s,
   return ToPage<v1::Person>(rows, q.page_size);
 }
 
-absl::Status MembershipRepository::InsertOrganization(Session& s, const std::string& network,
-                                                      const std::string& id,
-                                                      const v1::Organization& o) {
-  return s
-      .Execute(
-          "INSERT INTO organizations (network_id, id, name_key, stakeholder_type, revision, "
-          "body) VALUES (?, ?, ?, ?, 1, ?)",
-          {network, id, FoldCase(o.display_name()), int64_t{o.stakeholder_type()}, StoredBody(o)})
-      .status();
-}
-
-absl::StatusOr<std::optional<Stored<v1::Organization>>> MembershipRepository::GetOrganization(
-    Session& s, const std::string& network, const std::string& id) {
-  ASSIGN_OR_RETURN(auto rows, s.Query("SELECT revision, body FROM organizations "
-                                      "WHERE network_id = ? AND id = ?",
-                                      {network, id}));
-  return FirstStored<v1::Organization>(rows);
-}
-
 absl::StatusOr<std::optional<Stored<v1::Organization>>>
 MembershipRepository::FindOrganizationByName(Session& s, const std::string& network,
                                              const std::string& display_name) {
@@ -574,23 +426,6 @@ MembershipRepository::FindOrganizationByName(Session& s, const std::string& netw
                                       "WHERE network_id = ? AND name_key = ? ORDER BY id LIMIT 1",
                                       {network, FoldCase(display_name)}));
   return FirstStored<v1::Organization>(rows);
-}
-
-absl::Status MembershipRepository::UpdateOrganization(Session& s, const std::string& network,
-                                                      const std::string& id,
-                                                      const v1::Organization& o, int64_t revision) {
-  return ExpectOneRow(s.Execute("UPDATE organizations SET name_key = ?, stakeholder_type = ?, "
-                                "revision = revision + 1, body = ? WHERE network_id = ? AND id = ? "
-                                "AND revision = ?",
-                                {FoldCase(o.display_name()), int64_t{o.stakeholder_type()},
-                                 StoredBody(o), network, id, revision}),
-                      "the organization");
-}
-
-absl::Status MembershipRepository::DeleteOrganization(Session& s, const std::string& network,
-                                                      const std::string& id) {
-  return s.Execute("DELETE FROM organizations WHERE network_id = ? AND id = ?", {network, id})
-      .status();
 }
 
 absl::StatusOr<bool> MembershipRepository::OrganizationHasPeople(Session& s,

@@ -35,13 +35,80 @@ struct StoredApiKey {
   std::string network_id;
 };
 
+// The tables of resources directly under a network.
+struct CoalitionTraits {
+  using Resource = v1::Coalition;
+  static constexpr const char* kTable = "coalitions";
+  static constexpr const char* kCollection = "coalitions";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Coalition& coalition, const std::string& id);
+};
+struct PersonTraits {
+  using Resource = v1::Person;
+  static constexpr const char* kTable = "people";
+  static constexpr const char* kCollection = "people";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Person& person, const std::string& id);
+};
+struct OrganizationTraits {
+  using Resource = v1::Organization;
+  static constexpr const char* kTable = "organizations";
+  static constexpr const char* kCollection = "organizations";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Organization& organization, const std::string& id);
+};
+
+// The tables of resources under a coalition.
+struct AimTraits {
+  using Resource = v1::MeasurableAim;
+  static constexpr const char* kTable = "aims";
+  static constexpr const char* kCollection = "aims";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::MeasurableAim&, const std::string&) { return {}; }
+};
+struct ActorTraits {
+  using Resource = v1::Actor;
+  static constexpr const char* kTable = "actors";
+  static constexpr const char* kCollection = "actors";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Actor& actor, const std::string& id);
+};
+struct TeamTraits {
+  using Resource = v1::Team;
+  static constexpr const char* kTable = "teams";
+  static constexpr const char* kCollection = "teams";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Team& team, const std::string& id);
+};
+struct MembershipTraits {
+  using Resource = v1::Membership;
+  static constexpr const char* kTable = "memberships";
+  static constexpr const char* kCollection = "memberships";
+  static constexpr const char* kOrderColumn = "id";
+  static storage::Columns Columns(const v1::Membership& membership, const std::string& id);
+};
+
+using Coalitions = storage::NetworkTable<CoalitionTraits>;
+using People = storage::NetworkTable<PersonTraits>;
+using Organizations = storage::NetworkTable<OrganizationTraits>;
+using Aims = storage::CoalitionTable<AimTraits>;
+using Actors = storage::CoalitionTable<ActorTraits>;
+using Teams = storage::CoalitionTable<TeamTraits>;
+using Memberships = storage::CoalitionTable<MembershipTraits>;
+
+// The queries that are more than a table's standard statements: networks and API keys, searches,
+// lookups by a derived column, and the checks that guard a delete.
 class MembershipRepository {
  public:
   // Networks.
   absl::Status InsertNetwork(Session& s, const std::string& id, const v1::Network& network);
   absl::StatusOr<std::optional<Stored<v1::Network>>> GetNetwork(Session& s, const std::string& id);
-  absl::Status UpdateNetwork(Session& s, const std::string& id, const v1::Network& network,
-                             int64_t revision);
+  // The network stored under its name (networks/{id}); nullopt for a malformed name.
+  absl::StatusOr<std::optional<Stored<v1::Network>>> GetNamedNetwork(Session& s,
+                                                                     absl::string_view name);
+  // Returns the network with its new etag; ABORTED when it is no longer at `revision`.
+  absl::StatusOr<v1::Network> UpdateNetwork(Session& s, const std::string& id,
+                                            const v1::Network& network, int64_t revision);
   absl::StatusOr<Page<v1::Network>> ListNetworks(Session& s, const ListQuery& q,
                                                  const std::string& only_network);
 
@@ -58,42 +125,11 @@ class MembershipRepository {
                                                const ListQuery& q);
 
   // Coalitions.
-  absl::Status InsertCoalition(Session& s, const std::string& network, const std::string& id,
-                               const v1::Coalition& coalition);
-  absl::StatusOr<std::optional<Stored<v1::Coalition>>> GetCoalition(Session& s,
-                                                                    const std::string& network,
-                                                                    const std::string& id);
-  absl::Status UpdateCoalition(Session& s, const std::string& network, const std::string& id,
-                               const v1::Coalition& coalition, int64_t revision);
   // `only_ids`, when not empty, restricts the list to those coalitions (a caller's scope).
   absl::StatusOr<Page<v1::Coalition>> ListCoalitions(Session& s, const std::string& network,
                                                      const v1::ListCoalitionsRequest& filter,
                                                      const std::vector<std::string>* only_ids,
                                                      const ListQuery& q);
-
-  // Resources under a coalition: aims, actors, teams, memberships share one shape.
-  template <typename T>
-  absl::Status InsertChild(Session& s, const std::string& network, const std::string& coalition,
-                           const std::string& id, const T& resource);
-  template <typename T>
-  absl::StatusOr<std::optional<Stored<T>>> GetChild(Session& s, const std::string& network,
-                                                    const std::string& coalition,
-                                                    const std::string& id);
-  template <typename T>
-  absl::Status UpdateChild(Session& s, const std::string& network, const std::string& coalition,
-                           const std::string& id, const T& resource, int64_t revision);
-  template <typename T>
-  absl::Status DeleteChild(Session& s, const std::string& network, const std::string& coalition,
-                           const std::string& id);
-  // `filters` are (column, value) pairs from the code, never from the client.
-  template <typename T>
-  absl::StatusOr<Page<T>> ListChildren(
-      Session& s, const std::string& network, const std::string& coalition,
-      const std::vector<std::pair<std::string, storage::Value>>& filters, const ListQuery& q);
-  // Every child of the coalition (rosters, snowflakes, counts); bounded by the coalition's size.
-  template <typename T>
-  absl::StatusOr<std::vector<T>> AllChildren(Session& s, const std::string& network,
-                                             const std::string& coalition);
 
   absl::StatusOr<std::optional<Stored<v1::Membership>>> FindMembershipOf(
       Session& s, const std::string& network, const std::string& coalition,
@@ -120,29 +156,14 @@ class MembershipRepository {
                                                              const ListQuery& q);
 
   // People and organizations.
-  absl::Status InsertPerson(Session& s, const std::string& network, const std::string& id,
-                            const v1::Person& person);
-  absl::StatusOr<std::optional<Stored<v1::Person>>> GetPerson(Session& s,
-                                                              const std::string& network,
-                                                              const std::string& id);
   absl::StatusOr<std::optional<Stored<v1::Person>>> FindPersonByEmail(Session& s,
                                                                       const std::string& network,
                                                                       const std::string& email);
-  absl::Status UpdatePerson(Session& s, const std::string& network, const std::string& id,
-                            const v1::Person& person, int64_t revision);
-  absl::Status DeletePerson(Session& s, const std::string& network, const std::string& id);
   absl::StatusOr<Page<v1::Person>> ListPeople(Session& s, const std::string& network,
                                               const PeopleFilter& filter, const ListQuery& q);
 
-  absl::Status InsertOrganization(Session& s, const std::string& network, const std::string& id,
-                                  const v1::Organization& organization);
-  absl::StatusOr<std::optional<Stored<v1::Organization>>> GetOrganization(
-      Session& s, const std::string& network, const std::string& id);
   absl::StatusOr<std::optional<Stored<v1::Organization>>> FindOrganizationByName(
       Session& s, const std::string& network, const std::string& display_name);
-  absl::Status UpdateOrganization(Session& s, const std::string& network, const std::string& id,
-                                  const v1::Organization& organization, int64_t revision);
-  absl::Status DeleteOrganization(Session& s, const std::string& network, const std::string& id);
   // Whether a coalition's map of actors names this person or organization.
   absl::StatusOr<bool> IsMappedAsActor(Session& s, const std::string& network,
                                        const std::string& subject);

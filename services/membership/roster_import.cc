@@ -191,7 +191,7 @@ absl::Status MembershipService::ImportRows(const server::Call& call,
             created.set_display_name(row.organization_name());
             created.set_stakeholder_type(row.stakeholder_type());
             StampCreated(created, NetworkChild(network, "organizations", org_id), now);
-            RETURN_IF_ERROR(repo_.InsertOrganization(s, network, org_id, created));
+            RETURN_IF_ERROR(Organizations::Insert(s, network, org_id, created));
             organization_name = created.name();
             RETURN_IF_ERROR(audit(organization_name, "created the organization from a roster"));
           }
@@ -204,7 +204,7 @@ absl::Status MembershipService::ImportRows(const server::Call& call,
         created.set_stakeholder_type(row.stakeholder_type());
         created.set_organization(organization_name);
         StampCreated(created, NetworkChild(network, "people", person_id), now);
-        RETURN_IF_ERROR(repo_.InsertPerson(s, network, person_id, created));
+        RETURN_IF_ERROR(People::Insert(s, network, person_id, created));
         person_name = created.name();
         RETURN_IF_ERROR(audit(person_name, "created the person from a roster"));
         ++people_created;
@@ -223,7 +223,7 @@ absl::Status MembershipService::ImportRows(const server::Call& call,
                    CoalitionChild(network, coalition.coalition, "memberships", membership_id), now);
       StartMembership(membership, now);
       RETURN_IF_ERROR(
-          repo_.InsertChild(s, network, coalition.coalition, membership_id, membership));
+          Memberships::Insert(s, network, coalition.coalition, membership_id, membership));
       RETURN_IF_ERROR(
           audit(membership.name(), absl::StrCat("added ", person_name, " from a roster")));
       ++memberships_created;

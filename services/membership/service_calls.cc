@@ -96,8 +96,8 @@ MembershipService::Reactor* MembershipService::BatchGetPeople(Ctx* ctx,
     RETURN_IF_ERROR(v.ToStatus());
     return db_.Read([&](Session& s) -> absl::Status {
       for (size_t i = 0; i < ids.size(); ++i) {
-        ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(repo_.GetPerson(s, parent.network, ids[i]),
-                                                         req->names(i)));
+        ASSIGN_OR_RETURN(auto stored,
+                         ExistingOrNotFound(People::Get(s, parent.network, ids[i]), req->names(i)));
         *resp->add_people() = std::move(stored.resource);
       }
       return absl::OkStatus();
@@ -141,14 +141,8 @@ MembershipService::Reactor* MembershipService::ListEligibleMembers(
 
 MembershipService::Reactor* MembershipService::ListAuditEvents(
     Ctx* ctx, const v1::ListAuditEventsRequest* req, v1::ListAuditEventsResponse* resp) {
-  return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(
-        server::AuditLogPage page,
-        server::ListAuditLog(db_, page_tokens_, call.scope().network, req->parent(),
-                             req->resource_prefix(), req->page_size(), req->page_token()));
-    for (auto& event : page.events) *resp->add_audit_events() = std::move(event);
-    resp->set_next_page_token(page.next_page_token);
-    return absl::OkStatus();
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) {
+    return server::AnswerListAuditEvents(db_, page_tokens_, call.scope().network, *req, resp);
   });
 }
 

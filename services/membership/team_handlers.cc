@@ -62,8 +62,8 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
     RETURN_IF_ERROR(ValidateTeam(req->team(), parent.network, parent.coalition, "team"));
     return db_.Transact([&](Session& s) -> absl::Status {
       ASSIGN_OR_RETURN(
-          std::string created,
-          storage::CreateOnce(
+          *resp,
+          CreateOnceThenGet<v1::Team>(
               s, parent.network, "CreateTeam", req->request_id(), req->parent(), clock_.Now(),
               [&]() -> absl::StatusOr<std::string> {
                 RETURN_IF_ERROR(RequireCoalition(s, parent.network, parent.coalition));
@@ -71,22 +71,16 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
                 v1::Team team = req->team();
                 StampCreated(team, CoalitionChild(parent.network, parent.coalition, "teams", id),
                              clock_.Now());
-                ASSIGN_OR_RETURN(auto teams,
-                                 repo_.AllChildren<v1::Team>(s, parent.network, parent.coalition));
+                ASSIGN_OR_RETURN(auto teams, Teams::All(s, parent.network, parent.coalition));
                 RETURN_IF_ERROR(CheckTeamPlacement(teams, team.name(), team.parent_team()));
                 RETURN_IF_ERROR(RequireActiveMembers(s, team, parent.network, parent.coalition));
-                RETURN_IF_ERROR(repo_.InsertChild(s, parent.network, parent.coalition, id, team));
+                RETURN_IF_ERROR(Teams::Insert(s, parent.network, parent.coalition, id, team));
                 RETURN_IF_ERROR(call.Audit(
                     s, team.name(), absl::StrCat("formed team \"", team.display_name(), "\""),
                     clock_.Now()));
                 return team.name();
-              }));
-      ASSIGN_OR_RETURN(auto n, ParseCoalitionChild("teams", created, "name"));
-      const std::string& id = n.id;
-      ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(
-                           repo_.GetChild<v1::Team>(s, parent.network, parent.coalition, id), id));
-      *resp = std::move(stored.resource);
+              },
+              [&](const std::string& created) { return Teams::GetNamed(s, created); }));
       return absl::OkStatus();
     });
   });
@@ -95,16 +89,16 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetTeam(Ctx* ctx, const v1::GetTeamRequest* req,
                                                        v1::Team* resp) {
   return rpc_.Unary(ctx, req,
-                    [=](const server::Call& call) { return GetChild(call, req->name(), resp); });
+                    [=](const server::Call& call) { return GetChild<Teams>(call, resp); });
 }
 
 MembershipService::Reactor* MembershipService::ListTeams(Ctx* ctx, const v1::ListTeamsRequest* req,
                                                          v1::ListTeamsResponse* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    ASSIGN_OR_RETURN(auto page, ListChildren<v1::Team>(call, "teams", req->parent(),
-                                                       req->page_size(), req->page_token(), "", {},
-                                                       resp->mutable_next_page_token()));
-    for (auto& t : page.items) *resp->add_teams() = std::move(t);
+    ASSIGN_OR_RETURN(auto teams,
+                     ListChildren<Teams>(call, req->parent(), req->page_size(), req->page_token(),
+                                         "", {}, resp->mutable_next_page_token()));
+    for (auto& t : teams) *resp->add_teams() = std::move(t);
     return absl::OkStatus();
   });
 }
@@ -115,29 +109,19 @@ MembershipService::Reactor* MembershipService::UpdateTeam(Ctx* ctx,
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
     const CoalitionChildName name = call.scope().InCoalition();
     return db_.Transact([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(
-          auto stored,
-          ExistingOrNotFound(repo_.GetChild<v1::Team>(s, name.network, name.coalition, name.id),
-                             req->team().name()));
-      RETURN_IF_ERROR(CheckEtag(req->team().etag(), req->team().name(), stored.revision));
-      v1::Team team = stored.resource;
-      RETURN_IF_ERROR(ApplyFieldMask(req->team(), req->update_mask(), kTeamUpdatable, &team));
+      ASSIGN_OR_RETURN(auto stored,
+                       ExistingAtEtag(Teams::Get(s, name.network, name.coalition, name.id),
+                                      req->team().name(), req->team().etag()));
+      ASSIGN_OR_RETURN(v1::Team team, Patched(stored.resource, req->team(), req->update_mask(),
+                                              kTeamUpdatable, clock_.Now()));
       RETURN_IF_ERROR(ValidateTeam(team, name.network, name.coalition, "team"));
-      ASSIGN_OR_RETURN(auto teams, repo_.AllChildren<v1::Team>(s, name.network, name.coalition));
+      ASSIGN_OR_RETURN(auto teams, Teams::All(s, name.network, name.coalition));
       RETURN_IF_ERROR(CheckTeamPlacement(teams, team.name(), team.parent_team()));
       RETURN_IF_ERROR(RequireActiveMembers(s, team, name.network, name.coalition));
-      *team.mutable_update_time() = ToProtoTimestamp(clock_.Now());
-      RETURN_IF_ERROR(
-          repo_.UpdateChild(s, name.network, name.coalition, name.id, team, stored.revision));
-      RETURN_IF_ERROR(call.Audit(s, team.name(),
-                                 absl::StrCat("updated team \"", team.display_name(), "\""),
-                                 clock_.Now()));
       ASSIGN_OR_RETURN(
-          auto updated,
-          ExistingOrNotFound(repo_.GetChild<v1::Team>(s, name.network, name.coalition, name.id),
-                             team.name()));
-      *resp = std::move(updated.resource);
-      return absl::OkStatus();
+          *resp, Teams::Update(s, name.network, name.coalition, name.id, team, stored.revision));
+      return call.Audit(s, team.name(), absl::StrCat("updated team \"", team.display_name(), "\""),
+                        clock_.Now());
     });
   });
 }
@@ -146,12 +130,11 @@ MembershipService::Reactor* MembershipService::DeleteTeam(Ctx* ctx,
                                                           const v1::DeleteTeamRequest* req,
                                                           google::protobuf::Empty*) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) {
-    return DeleteChild<v1::Team>(
-        call, req->name(), req->etag(),
-        [&](Session& s, const CoalitionChildName& name) -> absl::Status {
-          ASSIGN_OR_RETURN(auto children, repo_.ListChildren<v1::Team>(
-                                              s, name.network, name.coalition,
-                                              {{"parent_team", req->name()}}, ListQuery{"", 1}));
+    return DeleteChild<Teams>(
+        call, req->etag(), [&](Session& s, const CoalitionChildName& name) -> absl::Status {
+          ASSIGN_OR_RETURN(auto children,
+                           Teams::List(s, name.network, name.coalition,
+                                       {{"parent_team", req->name()}}, ListQuery{"", 1}));
           if (!children.items.empty()) {
             return absl::FailedPreconditionError(
                 absl::StrCat("the team still has teams under it, e.g. ", children.items[0].name()));
@@ -168,7 +151,7 @@ MembershipService::Reactor* MembershipService::GetSnowflake(Ctx* ctx,
     const CoalitionName name = call.scope().Coalition();
     return db_.Read([&](Session& s) -> absl::Status {
       RETURN_IF_ERROR(RequireCoalition(s, name.network, name.coalition));
-      ASSIGN_OR_RETURN(auto teams, repo_.AllChildren<v1::Team>(s, name.network, name.coalition));
+      ASSIGN_OR_RETURN(auto teams, Teams::All(s, name.network, name.coalition));
       *resp = BuildSnowflake(teams);
       return absl::OkStatus();
     });

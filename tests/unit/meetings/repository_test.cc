@@ -83,13 +83,21 @@ TEST_P(MeetingsRepositoryTest, RowsRoundTripWithEtagsAndGuardedUpdates) {
     EXPECT_FALSE(found->resource.etag().empty());
     v1::Commitment changed = found->resource;
     changed.set_status(v1::Commitment::DONE);
-    RETURN_IF_ERROR(Commitments::Update(s, kNetwork, kCoalition, "a", changed, 1));
+    ASSIGN_OR_RETURN(v1::Commitment written,
+                     Commitments::Update(s, kNetwork, kCoalition, "a", changed, 1));
     // The row moved on: a second writer holding revision 1 loses.
-    EXPECT_TRUE(absl::IsAborted(Commitments::Update(s, kNetwork, kCoalition, "a", changed, 1)));
+    EXPECT_TRUE(
+        absl::IsAborted(Commitments::Update(s, kNetwork, kCoalition, "a", changed, 1).status()));
     ASSIGN_OR_RETURN(auto again, Commitments::Get(s, kNetwork, kCoalition, "a"));
     EXPECT_EQ(again->revision, 2);
     EXPECT_EQ(again->resource.status(), v1::Commitment::DONE);
     EXPECT_NE(again->resource.etag(), found->resource.etag());
+    // What Update returns is the row as a Get now reads it, etag included.
+    EXPECT_EQ(written.etag(), again->resource.etag());
+    ASSIGN_OR_RETURN(auto named, Commitments::GetNamed(s, again->resource.name()));
+    EXPECT_EQ(named->revision, 2);
+    ASSIGN_OR_RETURN(auto malformed, Commitments::GetNamed(s, "networks/n/people/a"));
+    EXPECT_FALSE(malformed.has_value());
     RETURN_IF_ERROR(Commitments::Delete(s, kNetwork, kCoalition, "a"));
     ASSIGN_OR_RETURN(auto gone, Commitments::Get(s, kNetwork, kCoalition, "a"));
     EXPECT_FALSE(gone.has_value());
