@@ -18,6 +18,7 @@
 #include "libs/core/field_mask.h"
 #include "libs/core/page_token.h"
 #include "libs/core/proto_time.h"
+#include "libs/core/resource_names.h"
 #include "libs/core/status.h"
 #include "libs/storage/coalition_table.h"
 #include "libs/storage/database.h"
@@ -39,6 +40,20 @@ absl::StatusOr<storage::Stored<T>> ExistingOrNotFound(
   if (!found.ok()) return found.status();
   if (!found->has_value()) return NotFound(name);
   return std::move(**found);
+}
+
+// A Get of a resource under a coalition: the row of `Table` (a storage::CoalitionTable) that
+// `name` names, into `resp`, or NOT_FOUND naming it.
+template <typename Table>
+absl::Status GetInCoalition(storage::Database& db, const CoalitionChildName& name,
+                            absl::string_view as_named, typename Table::T* resp) {
+  return db.Read([&](storage::Session& s) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        auto stored,
+        ExistingOrNotFound(Table::Get(s, name.network, name.coalition, name.id), as_named));
+    *resp = std::move(stored.resource);
+    return absl::OkStatus();
+  });
 }
 
 // What an Update or Delete acts on: the stored resource, NOT_FOUND naming `name` when there is

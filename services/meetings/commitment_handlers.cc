@@ -132,14 +132,7 @@ MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
                                                          const v1::GetCommitmentRequest* req,
                                                          v1::Commitment* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    const CoalitionChildName name = call.scope().InCoalition();
-    return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored, ExistingOrNotFound(
-                                        Commitments::Get(s, name.network, name.coalition, name.id),
-                                        req->name()));
-      *resp = std::move(stored.resource);
-      return absl::OkStatus();
-    });
+    return server::GetInCoalition<Commitments>(db_, call.scope().InCoalition(), req->name(), resp);
   });
 }
 

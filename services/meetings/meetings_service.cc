@@ -458,14 +458,7 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOneToOneRequest* req,
                                                        v1::OneToOne* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    const CoalitionChildName name = call.scope().InCoalition();
-    return db_.Read([&](Session& s) -> absl::Status {
-      ASSIGN_OR_RETURN(auto stored,
-                       ExistingOrNotFound(OneToOnes::Get(s, name.network, name.coalition, name.id),
-                                          req->name()));
-      *resp = std::move(stored.resource);
-      return absl::OkStatus();
-    });
+    return server::GetInCoalition<OneToOnes>(db_, call.scope().InCoalition(), req->name(), resp);
   });
 }
 

@@ -113,8 +113,9 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
 
 MembershipService::Reactor* MembershipService::GetActor(Ctx* ctx, const v1::GetActorRequest* req,
                                                         v1::Actor* resp) {
-  return rpc_.Unary(ctx, req,
-                    [=](const server::Call& call) { return GetChild<Actors>(call, resp); });
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) {
+    return server::GetInCoalition<Actors>(db_, call.scope().InCoalition(), req->name(), resp);
+  });
 }
 
 MembershipService::Reactor* MembershipService::ListActors(Ctx* ctx,

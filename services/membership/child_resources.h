@@ -44,18 +44,6 @@ inline absl::Status NothingFirst(storage::Session&, const CoalitionChildName&) {
 }
 
 template <typename Table>
-absl::Status MembershipService::GetChild(const server::Call& call, typename Table::T* resp) {
-  const CoalitionChildName name = call.scope().InCoalition();
-  return db_.Read([&](storage::Session& s) -> absl::Status {
-    ASSIGN_OR_RETURN(auto stored,
-                     ExistingOrNotFound(Table::Get(s, name.network, name.coalition, name.id),
-                                        call.scope().name));
-    *resp = std::move(stored.resource);
-    return absl::OkStatus();
-  });
-}
-
-template <typename Table>
 absl::Status MembershipService::DeleteChild(
     const server::Call& call, const std::string& etag,
     absl::FunctionRef<absl::Status(storage::Session&, const CoalitionChildName&)> before) {

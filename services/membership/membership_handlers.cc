@@ -95,8 +95,9 @@ MembershipService::Reactor* MembershipService::CreateMembership(
 MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
                                                              const v1::GetMembershipRequest* req,
                                                              v1::Membership* resp) {
-  return rpc_.Unary(ctx, req,
-                    [=](const server::Call& call) { return GetChild<Memberships>(call, resp); });
+  return rpc_.Unary(ctx, req, [=](const server::Call& call) {
+    return server::GetInCoalition<Memberships>(db_, call.scope().InCoalition(), req->name(), resp);
+  });
 }
 
 MembershipService::Reactor* MembershipService::ListMemberships(

@@ -141,11 +141,9 @@ class MembershipService final : public v1::MembershipService::CallbackService {
   absl::Status ChangeMembership(
       const server::Call& call, const std::string& etag,
       absl::FunctionRef<absl::StatusOr<std::string>(v1::Membership&)> change, v1::Membership* resp);
-  // Get, Delete and List of the resources under a coalition (aims, actors, teams, memberships),
+  // Delete and List of the resources under a coalition (aims, actors, teams, memberships),
   // by their table (Aims, Actors, Teams, Memberships); the call's scope names the resource or
   // its coalition.
-  template <typename Table>
-  absl::Status GetChild(const server::Call& call, typename Table::T* resp);
   template <typename Table>
   absl::Status DeleteChild(
       const server::Call& call, const std::string& etag,
