@@ -8,6 +8,8 @@
 #include "libs/core/status.h"
 #include "libs/storage/migrations.h"
 #include "libs/storage/store_metrics.h"
+#include "libs/testing/metrics.h"
+#include "prometheus/registry.h"
 
 namespace coalition::storage {
 namespace {
@@ -84,6 +86,20 @@ TEST(StoreMetricsTest, OutcomeSeparatesConflictsFromErrors) {
 TEST(StoreMetricsTest, NullRegistryRecordsNothing) {
   StoreMetrics metrics(nullptr, "sqlite");
   metrics.Record(StoreOperation::kRead, absl::OkStatus(), absl::Milliseconds(1));
+}
+
+TEST(StoreMetricsTest, RetriesAreCountedByReason) {
+  prometheus::Registry registry;
+  StoreMetrics metrics(&registry, "postgres");
+  metrics.RecordRetry(StoreRetry::kConflict);
+  metrics.RecordRetry(StoreRetry::kConflict);
+  metrics.RecordRetry(StoreRetry::kReconnect);
+  EXPECT_EQ(coalition::testing::CounterValue(registry, "coalition_store_retries_total",
+                                             {{"backend", "postgres"}, {"reason", "conflict"}}),
+            2);
+  EXPECT_EQ(coalition::testing::CounterValue(registry, "coalition_store_retries_total",
+                                             {{"backend", "postgres"}, {"reason", "reconnect"}}),
+            1);
 }
 
 }  // namespace
