@@ -100,6 +100,9 @@ std::vector<std::string> Summaries(const AuditPage& page) {
   return out;
 }
 
+INSTANTIATE_TEST_SUITE_P(AllBackends, DatabaseConformanceTest, ::testing::ValuesIn(TestBackends()),
+                         ConformanceBackendName);
+
 TEST_P(DatabaseConformanceTest, BackendNameIsKnown) {
   EXPECT_TRUE(db_->backend() == "sqlite" || db_->backend() == "postgres") << db_->backend();
 }
