@@ -12,6 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace prometheus {
 class Registry;
@@ -40,8 +41,13 @@ class Row {
 };
 
 // Statements run through a Session, inside Database::Transact or Database::Read.
-// Errors: a unique-constraint violation is ALREADY_EXISTS, a busy or lost connection is
-// UNAVAILABLE (the whole transaction may be retried), anything else is INTERNAL.
+// Errors: a unique-constraint violation is ALREADY_EXISTS; a busy store, contention that
+// outlasted the backend's own retries, or a lost or refused connection is UNAVAILABLE (the
+// whole transaction may be retried); a statement the server cancelled for running longer than
+// DatabaseOptions::statement_timeout is DEADLINE_EXCEEDED; anything else is INTERNAL.
+// A failed statement ends the transaction: PostgreSQL refuses every later statement in it, so
+// `fn` returns the error (or one of its own) rather than going on. If `fn` returns OK after a
+// failed statement anyway, nothing is committed and Transact returns that statement's error.
 class Session {
  public:
   virtual ~Session() = default;
@@ -76,13 +82,17 @@ class Database {
   virtual ~Database() = default;
 
   // Runs `fn` in one read-write transaction: committed when `fn` returns OK, rolled back
-  // otherwise, so nothing is ever half-written. `fn` may run more than once when the backend
-  // reports a conflict, so it must not have effects outside the session (Session::OnCommit
-  // holds those until the commit).
+  // otherwise, so nothing is ever half-written. Transactions are serializable: the outcome is
+  // that of running them one at a time in some order (SQLite: one writer at a time;
+  // PostgreSQL: SERIALIZABLE). `fn` may run more than once when the backend reports a conflict
+  // (busy, serialization failure, deadlock), so it must not have effects outside the session
+  // (Session::OnCommit holds those until the commit).
   virtual absl::Status Transact(absl::FunctionRef<absl::Status(Session&)> fn) = 0;
 
-  // Runs `fn` against a consistent read-only snapshot (its OnCommit effects run when it ends
-  // without error).
+  // Runs `fn` once against a consistent read-only snapshot of committed data: every query in
+  // `fn` sees the same state, and writes committed meanwhile stay invisible to it (SQLite: a
+  // WAL snapshot; PostgreSQL: REPEATABLE READ READ ONLY). Its OnCommit effects run when it ends
+  // without error. A read that must agree with a write decision belongs in Transact.
   virtual absl::Status Read(absl::FunctionRef<absl::Status(Session&)> fn) = 0;
 
   // Applies, in order and each in its own transaction, the migrations of `component` whose
@@ -97,11 +107,23 @@ class Database {
 struct DatabaseOptions {
   // Where the store's metrics go (operation counts, latencies, errors); may be null.
   std::shared_ptr<prometheus::Registry> registry;
-  // How many read connections a backend may keep open.
+  // SQLite: how many read-only connections serve Read, besides the one writer.
   int read_connections = 4;
+  // PostgreSQL: the most connections the store opens, shared by Transact and Read. A call that
+  // finds them all in use waits for one to come back (up to statement_timeout, then
+  // UNAVAILABLE), so a replica never holds more than this many of the server's connections.
+  int pool_size = 8;
+  // PostgreSQL: how long opening a connection may take (libpq counts whole seconds, at least 2).
+  // A connect_timeout parameter in the URL takes precedence.
+  absl::Duration connect_timeout = absl::Seconds(5);
+  // PostgreSQL: the server cancels a statement running longer (DEADLINE_EXCEEDED). Zero leaves
+  // the server's setting, and makes a call wait for a pooled connection as long as it takes.
+  absl::Duration statement_timeout = absl::Seconds(30);
 };
 
-// Opens a store from its URL: "sqlite:PATH" (":memory:" allowed for tests) or "postgres://...".
+// Opens a store from its URL: "sqlite:PATH" (":memory:" allowed for tests) or
+// "postgres://..." / "postgresql://..." (libpq's URL, its parameters such as sslmode passed
+// through unchanged; the database must use the C collation, docs/storage.md).
 // Runs the platform's own migrations (component "platform": request ids, audit log, secrets).
 absl::StatusOr<std::unique_ptr<Database>> OpenDatabase(absl::string_view url,
                                                        const DatabaseOptions& options = {});

@@ -148,9 +148,10 @@ absl::StatusOr<AuditPage> ListAuditEvents(Session& session, absl::string_view ne
   }
   if (!prefix.empty()) {
     // substr rather than LIKE: LIKE treats "_" and "%" in names as wildcards and is
-    // case-insensitive in SQLite but not in PostgreSQL.
+    // case-insensitive in SQLite but not in PostgreSQL. The length is cast because an integer
+    // parameter is a BIGINT, and PostgreSQL's substr takes INTEGER positions.
     const std::string under = absl::StrCat(prefix, "/");
-    sql += " AND (resource = ? OR substr(resource, 1, ?) = ?)";
+    sql += " AND (resource = ? OR substr(resource, 1, CAST(? AS INTEGER)) = ?)";
     params.emplace_back(std::string(prefix));
     params.emplace_back(Utf8Length(under));
     params.emplace_back(under);

@@ -374,6 +374,7 @@ class SqliteDatabase final : public Database {
       }
       if (status.ok()) RunEffects(std::move(committed));
       if (!contended || attempt == kMaxWriteAttempts) return status;
+      metrics_.RecordRetry(StoreRetry::kConflict);
       // Jitter, so processes contending for one file do not retry in lockstep.
       absl::InsecureBitGen bitgen;
       absl::SleepFor(backoff + backoff * absl::Uniform(bitgen, 0.0, 1.0));

@@ -12,6 +12,7 @@ namespace {
 
 constexpr const char* kOperationNames[] = {"transact", "read", "migrate"};
 constexpr const char* kOutcomeNames[] = {"ok", "error", "conflict"};
+constexpr const char* kRetryReasonNames[] = {"conflict", "reconnect"};
 
 int OutcomeIndex(const absl::Status& status) {
   if (status.ok()) return 0;
@@ -43,6 +44,16 @@ StoreMetrics::StoreMetrics(prometheus::Registry* registry, absl::string_view bac
   const prometheus::Histogram::BucketBoundaries buckets = {0.00005, 0.0001, 0.00025, 0.0005, 0.001,
                                                            0.0025,  0.005,  0.01,    0.025,  0.05,
                                                            0.1,     0.25,   0.5,     1.0};
+  auto& retries = prometheus::BuildCounter()
+                      .Name("coalition_store_retries_total")
+                      .Help(
+                          "Transactions run again after contention, and pooled connections "
+                          "replaced after the server closed them.")
+                      .Register(*registry);
+  for (int reason = 0; reason < kRetryReasons; ++reason) {
+    retries_[reason] =
+        &retries.Add({{"backend", backend_label}, {"reason", kRetryReasonNames[reason]}});
+  }
   for (int op = 0; op < kOperations; ++op) {
     for (int outcome = 0; outcome < kOutcomes; ++outcome) {
       counters_[op][outcome] = &operations.Add({{"backend", backend_label},
@@ -60,6 +71,11 @@ void StoreMetrics::Record(StoreOperation operation, const absl::Status& status,
   if (latencies_[op] == nullptr) return;
   counters_[op][OutcomeIndex(status)]->Increment();
   latencies_[op]->Observe(absl::ToDoubleSeconds(elapsed));
+}
+
+void StoreMetrics::RecordRetry(StoreRetry reason) {
+  prometheus::Counter* counter = retries_[static_cast<int>(reason)];
+  if (counter != nullptr) counter->Increment();
 }
 
 absl::string_view StoreMetrics::OutcomeOf(const absl::Status& status) {

@@ -7,8 +7,8 @@
 #include "libs/storage/database.h"
 #include "tests/unit/storage/test_backends.h"
 
-// The behaviour every Database backend must have. sqlite_database_test.cc runs it on every
-// backend of TestBackends() (test_backends.h); a new backend joins by being listed there.
+// The behaviour every Database backend must have, run on every backend of TestBackends()
+// (test_backends.h); a new backend joins by being listed there.
 namespace coalition::storage::testing {
 
 class DatabaseConformanceTest : public ::testing::TestWithParam<ConformanceBackend> {

@@ -8,6 +8,8 @@
 #include "libs/core/status.h"
 #include "libs/storage/migrations.h"
 #include "libs/storage/store_metrics.h"
+#include "libs/testing/metrics.h"
+#include "prometheus/registry.h"
 
 namespace coalition::storage {
 namespace {
@@ -37,12 +39,13 @@ TEST(RowTest, UnrepresentableDoubleReadsAsZeroInt) {
   EXPECT_EQ(row.Int(1), 0);
 }
 
-TEST(OpenDatabaseTest, PostgresUrlIsNotYetSupported) {
-  for (const char* url : {"postgres://u:secret@db/coalition", "postgresql://db/coalition"}) {
+TEST(OpenDatabaseTest, PostgresUrlOfAClosedPortIsUnavailableWithoutItsPassword) {
+  // Nothing listens on port 1 of the loopback: the connection is refused at once.
+  for (const char* url :
+       {"postgres://u:hunter2@127.0.0.1:1/coalition", "postgresql://u:hunter2@127.0.0.1:1/x"}) {
     absl::StatusOr<std::unique_ptr<Database>> db = OpenDatabase(url);
-    EXPECT_EQ(db.status().code(), absl::StatusCode::kUnimplemented) << url;
-    EXPECT_EQ(db.status().message(),
-              "PostgreSQL support arrives in a later release; use sqlite:PATH");
+    EXPECT_EQ(db.status().code(), absl::StatusCode::kUnavailable) << url << ": " << db.status();
+    EXPECT_EQ(db.status().ToString().find("hunter2"), std::string::npos) << db.status();
   }
 }
 
@@ -84,6 +87,20 @@ TEST(StoreMetricsTest, OutcomeSeparatesConflictsFromErrors) {
 TEST(StoreMetricsTest, NullRegistryRecordsNothing) {
   StoreMetrics metrics(nullptr, "sqlite");
   metrics.Record(StoreOperation::kRead, absl::OkStatus(), absl::Milliseconds(1));
+}
+
+TEST(StoreMetricsTest, RetriesAreCountedByReason) {
+  prometheus::Registry registry;
+  StoreMetrics metrics(&registry, "postgres");
+  metrics.RecordRetry(StoreRetry::kConflict);
+  metrics.RecordRetry(StoreRetry::kConflict);
+  metrics.RecordRetry(StoreRetry::kReconnect);
+  EXPECT_EQ(coalition::testing::CounterValue(registry, "coalition_store_retries_total",
+                                             {{"backend", "postgres"}, {"reason", "conflict"}}),
+            2);
+  EXPECT_EQ(coalition::testing::CounterValue(registry, "coalition_store_retries_total",
+                                             {{"backend", "postgres"}, {"reason", "reconnect"}}),
+            1);
 }
 
 }  // namespace

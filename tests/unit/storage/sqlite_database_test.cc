@@ -14,8 +14,6 @@
 #include "gtest/gtest.h"
 #include "libs/core/status.h"
 #include "libs/storage/platform_tables.h"
-#include "tests/unit/storage/database_conformance_test.h"
-#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::storage {
 namespace {
@@ -51,13 +49,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-using testing::ConformanceBackend;
-using testing::ConformanceBackendName;
-using testing::DatabaseConformanceTest;
-
-INSTANTIATE_TEST_SUITE_P(Sqlite, DatabaseConformanceTest,
-                         ::testing::ValuesIn(testing::TestBackends()), ConformanceBackendName);
 
 absl::StatusOr<int64_t> ReadInt(Database& db, const std::string& sql) {
   int64_t value = 0;

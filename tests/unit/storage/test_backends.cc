@@ -1,22 +1,29 @@
 #include "tests/unit/storage/test_backends.h"
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/functional/any_invocable.h"
+#include "absl/strings/str_cat.h"
 #include "libs/core/status.h"
+#include "libs/testing/postgres_server.h"
 #include "libs/testing/temp_dir.h"
 
 namespace coalition::storage::testing {
 namespace {
 
-// A store that removes its temporary directory once closed, so a suite's factory needs no
-// cleanup hook.
-class TempFileDatabase final : public Database {
+// A store that cleans up after itself once closed (removes its directory, drops its
+// database), so a suite's factory needs no cleanup hook.
+class SelfCleaningDatabase final : public Database {
  public:
-  TempFileDatabase(coalition::testing::TempDir dir, std::unique_ptr<Database> db)
-      : dir_(std::move(dir)), db_(std::move(db)) {}
-  ~TempFileDatabase() override { db_.reset(); }
+  SelfCleaningDatabase(std::unique_ptr<Database> db, absl::AnyInvocable<void()> cleanup)
+      : db_(std::move(db)), cleanup_(std::move(cleanup)) {}
+  ~SelfCleaningDatabase() override {
+    db_.reset();
+    cleanup_();
+  }
 
   absl::Status Transact(absl::FunctionRef<absl::Status(Session&)> fn) override {
     return db_->Transact(fn);
@@ -29,8 +36,8 @@ class TempFileDatabase final : public Database {
   absl::string_view backend() const override { return db_->backend(); }
 
  private:
-  coalition::testing::TempDir dir_;
   std::unique_ptr<Database> db_;
+  absl::AnyInvocable<void()> cleanup_;
 };
 
 absl::StatusOr<std::unique_ptr<Database>> OpenTempFileStore(const DatabaseOptions& options) {
@@ -38,11 +45,27 @@ absl::StatusOr<std::unique_ptr<Database>> OpenTempFileStore(const DatabaseOption
                    coalition::testing::TempDir::Create("coalition-storage"));
   ASSIGN_OR_RETURN(std::unique_ptr<Database> db,
                    OpenDatabase("sqlite:" + dir.path() + "/store.db", options));
-  return std::make_unique<TempFileDatabase>(std::move(dir), std::move(db));
+  // The directory is removed when the cleanup that owns it is destroyed, after the store.
+  return std::make_unique<SelfCleaningDatabase>(std::move(db), [dir = std::move(dir)] {});
 }
 
 absl::StatusOr<std::unique_ptr<Database>> OpenMemoryStore(const DatabaseOptions& options) {
   return OpenDatabase("sqlite::memory:", options);
+}
+
+absl::StatusOr<std::unique_ptr<Database>> OpenPostgresStore(const DatabaseOptions& options) {
+  ASSIGN_OR_RETURN(coalition::testing::PostgresServer * server,
+                   coalition::testing::PostgresServer::Shared());
+  static std::atomic<int> stores{0};
+  const std::string name = absl::StrCat("store_", ++stores);
+  ASSIGN_OR_RETURN(const std::string url, server->CreateDatabase(name));
+  absl::StatusOr<std::unique_ptr<Database>> db = OpenDatabase(url, options);
+  if (!db.ok()) {
+    server->DropDatabase(name).IgnoreError();
+    return db.status();
+  }
+  return std::make_unique<SelfCleaningDatabase>(
+      *std::move(db), [server, name] { server->DropDatabase(name).IgnoreError(); });
 }
 
 }  // namespace
@@ -53,7 +76,8 @@ std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBac
 
 std::vector<ConformanceBackend> TestBackends() {
   return {ConformanceBackend{"File", OpenTempFileStore},
-          ConformanceBackend{"Memory", OpenMemoryStore}};
+          ConformanceBackend{"Memory", OpenMemoryStore},
+          ConformanceBackend{"Postgres", OpenPostgresStore}};
 }
 
 }  // namespace coalition::storage::testing

@@ -27,8 +27,10 @@ struct ConformanceBackend {
 
 std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBackend>& info);
 
-// SQLite on a file in a fresh temporary directory (removed with the store), and SQLite
-// :memory:. Each open gives a fresh, empty store with the platform migrations applied.
+// SQLite on a file in a fresh temporary directory (removed with the store), SQLite :memory:,
+// and PostgreSQL: a fresh database (dropped with the store) on one server the test binary
+// starts on first use (libs/testing/postgres_server.h). Each open gives a fresh, empty store
+// with the platform migrations applied.
 std::vector<ConformanceBackend> TestBackends();
 
 }  // namespace coalition::storage::testing
