@@ -358,7 +358,9 @@ def _():
         assert re.fullmatch(rf"postgres://[^@]+@postgres:5432/{s}", env["COALITION_STORE"]), \
             f"{s}: COALITION_STORE"
         assert env["COALITION_REDIS"] == "redis:6379", f"{s}: COALITION_REDIS"
-        assert re.search(rf"^CREATE DATABASE {s};$", sql, re.M), f"{s}: no database created"
+        # Collation "C": the services refuse a database whose text order is not bytewise.
+        assert re.search(rf"^CREATE DATABASE {s} TEMPLATE template0 .*LC_COLLATE 'C' LC_CTYPE 'C';$",
+                         sql, re.M), f"{s}: no database created in collation C"
         for dep in ("postgres", "redis"):
             assert c["depends_on"][dep]["condition"] == "service_healthy", f"{s}: depends_on {dep}"
         grace = int(c["stop_grace_period"].rstrip("s"))

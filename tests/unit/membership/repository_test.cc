@@ -179,13 +179,18 @@ TEST_P(MembershipRepositoryTest, CoalitionChildrenAreFoundByTheirDerivedColumns)
     m.set_state(v1::Membership::ACTIVE);
     m.set_role(v1::MEMBER);
     RETURN_IF_ERROR(Memberships::Insert(s, kNetwork, coalition, "m1", m));
-    // One membership per member of a coalition.
-    EXPECT_TRUE(absl::IsAlreadyExists(Memberships::Insert(s, kNetwork, coalition, "m2", m)));
     v1::Actor actor;
     actor.set_name(absl::StrCat("networks/", kNetwork, "/coalitions/c1/actors/a1"));
     actor.set_person(person);
     RETURN_IF_ERROR(Actors::Insert(s, kNetwork, coalition, "a1", actor));
     return absl::OkStatus();
+  })));
+  // One membership per member of a coalition (a failed statement ends its transaction).
+  EXPECT_TRUE(absl::IsAlreadyExists(db_->Transact([&](storage::Session& s) {
+    v1::Membership m;
+    m.set_name(absl::StrCat("networks/", kNetwork, "/coalitions/c1/memberships/m2"));
+    m.set_member(person);
+    return Memberships::Insert(s, kNetwork, coalition, "m2", m);
   })));
   ASSERT_TRUE(IsOk(db_->Read([&](storage::Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(auto membership, repo_.FindMembershipOf(s, kNetwork, coalition, person));
