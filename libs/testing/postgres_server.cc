@@ -27,6 +27,7 @@
 #include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "libs/core/status.h"
 #include "libs/testing/free_port.h"
 
 namespace coalition::testing {
@@ -110,6 +111,35 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Create() {
   return last_error;
 }
 
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Attach(const std::string& file) {
+  std::ifstream in(file);
+  int port = 0;
+  std::string password;
+  if (!(in >> port >> password)) {
+    return absl::NotFoundError(absl::StrCat("no shared PostgreSQL described in ", file));
+  }
+  std::unique_ptr<PostgresServer> server(
+      new PostgresServer("", std::nullopt, std::nullopt, port, std::move(password)));
+  // A file left by a run that was killed names a server that is gone.
+  RETURN_IF_ERROR(server->Execute("SELECT 1"));
+  return server;
+}
+
+absl::Status PostgresServer::Share(const std::string& file) const {
+  const std::string partial = file + ".partial";
+  {
+    std::ofstream out(partial, std::ios::trunc);
+    out << port_ << " " << password_ << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("cannot write ", partial));
+  }
+  chmod(partial.c_str(), 0600);
+  // Whole or not at all: a reader never sees half a file.
+  if (rename(partial.c_str(), file.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("rename to ", file, ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<PostgresServer*> PostgresServer::Shared() {
   ABSL_CONST_INIT static absl::Mutex mu(absl::kConstInit);
   // Destroyed at exit, which stops the server and removes its files.
@@ -117,6 +147,14 @@ absl::StatusOr<PostgresServer*> PostgresServer::Shared() {
   static absl::Status failure;
   absl::MutexLock lock(&mu);
   if (server == nullptr && failure.ok()) {
+#ifdef COALITION_TEST_POSTGRES_FILE
+    if (absl::StatusOr<std::unique_ptr<PostgresServer>> shared =
+            Attach(COALITION_TEST_POSTGRES_FILE);
+        shared.ok()) {
+      server = *std::move(shared);
+      return server.get();
+    }
+#endif
     absl::StatusOr<std::unique_ptr<PostgresServer>> created = Create();
     if (created.ok()) {
       server = *std::move(created);
@@ -175,7 +213,7 @@ absl::StatusOr<pid_t> PostgresServer::Spawn(const std::vector<std::string>& args
 }
 
 absl::Status PostgresServer::InitDb() {
-  const std::string password_file = absl::StrCat(dir_.path(), "/password");
+  const std::string password_file = absl::StrCat(dir_->path(), "/password");
   {
     std::ofstream file(password_file);
     file << password_ << "\n";
@@ -184,7 +222,7 @@ absl::Status PostgresServer::InitDb() {
   if (run_as_.has_value() && chown(password_file.c_str(), run_as_->uid, run_as_->gid) != 0) {
     return absl::InternalError(absl::StrCat("chown ", password_file, ": ", std::strerror(errno)));
   }
-  const std::string log = absl::StrCat(dir_.path(), "/initdb.log");
+  const std::string log = absl::StrCat(dir_->path(), "/initdb.log");
   // Passwords over TCP, as a real deployment; trust on the unix socket, which only this
   // directory's owner can reach.
   absl::StatusOr<pid_t> pid =
@@ -209,7 +247,7 @@ absl::Status PostgresServer::Start() {
   // machine would dominate the suites' time.
   absl::StatusOr<pid_t> pid =
       Spawn({absl::StrCat(bin_dir_, "/postgres"), "-D", data_dir(), "-p", absl::StrCat(port_), "-k",
-             dir_.path(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
+             dir_->path(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c",
              "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "shared_buffers=16MB"},
             log_path());
   if (!pid.ok()) return pid.status();

@@ -33,7 +33,14 @@ class PostgresServer {
   // is an error, not a reason to skip.
   static absl::StatusOr<std::unique_ptr<PostgresServer>> Create();
 
-  // One server for the whole test binary, created on first use and removed at exit.
+  // The server another process started and shares (tools/test-postgres, which ctest runs as the
+  // fixture of every test): what `file` says (written by Share), if that server answers.
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Attach(const std::string& file);
+  // Writes where this server is and how to log in to `file`, for Attach (owner-only mode).
+  absl::Status Share(const std::string& file) const;
+
+  // One server for the whole test binary: the ctest run's shared one when its file (see
+  // kSharedFile in the build) attaches, otherwise one created on first use and removed at exit.
   // Every server is also told to stop when the thread that created it ends, so a test that
   // crashes or is killed leaves no server running (only its directory): create it from the
   // test's main thread, as gtest's SetUp does, not from a thread the test starts.
@@ -70,8 +77,8 @@ class PostgresServer {
     gid_t gid;
   };
 
-  PostgresServer(std::string bin_dir, TempDir dir, std::optional<RunAs> run_as, int port,
-                 std::string password)
+  PostgresServer(std::string bin_dir, std::optional<TempDir> dir, std::optional<RunAs> run_as,
+                 int port, std::string password)
       : bin_dir_(std::move(bin_dir)),
         dir_(std::move(dir)),
         run_as_(run_as),
@@ -86,11 +93,12 @@ class PostgresServer {
   // Waits up to `timeout` for the server to exit; false if it has not.
   bool Reap(absl::Duration timeout);
   std::string LogTail() const;
-  std::string data_dir() const { return dir_.path() + "/data"; }
-  std::string log_path() const { return dir_.path() + "/server.log"; }
+  std::string data_dir() const { return dir_->path() + "/data"; }
+  std::string log_path() const { return dir_->path() + "/server.log"; }
 
   const std::string bin_dir_;
-  const TempDir dir_;
+  const std::optional<TempDir>
+      dir_;  // none for an attached server, which this process does not own
   const std::optional<RunAs> run_as_;
   const int port_;
   const std::string password_;

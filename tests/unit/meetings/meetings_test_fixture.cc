@@ -10,6 +10,7 @@
 #include "libs/telemetry/log.h"
 #include "services/meetings/domain/commitments.h"
 #include "services/meetings/repository.h"
+#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::meetings::testing {
 namespace {
@@ -32,7 +33,7 @@ void MeetingsServiceTest::SetUp() {
   log.level = telemetry::LogLevel::kError;
   telemetry::ConfigureLogging(log);
 
-  auto db = storage::OpenDatabase("sqlite::memory:");
+  auto db = storage::testing::OpenTestStore();
   ASSERT_TRUE(db.ok()) << db.status();
   meetings_db_ = std::move(*db);
   ASSERT_TRUE(meetings_db_->Migrate("meetings", MeetingsMigrations()).ok());

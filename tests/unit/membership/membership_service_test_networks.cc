@@ -11,6 +11,7 @@
 #include "services/membership/api_keys.h"
 #include "services/membership/repository.h"
 #include "tests/unit/membership/membership_test_fixture.h"
+#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::membership::testing {
 namespace {
@@ -809,7 +810,7 @@ TEST_F(ApiKeyTest, IntrospectionNeedsASecret) {
 class PlatformKeyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto db = storage::OpenDatabase("sqlite::memory:");
+    auto db = storage::testing::OpenTestStore();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     ASSERT_TRUE(db_->Migrate("membership", MembershipMigrations()).ok());

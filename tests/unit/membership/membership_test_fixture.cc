@@ -12,6 +12,7 @@
 #include "libs/telemetry/log.h"
 #include "services/membership/api_keys.h"
 #include "services/membership/repository.h"
+#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::membership::testing {
 namespace {
@@ -54,7 +55,7 @@ void MembershipServiceTest::SetUp() {
   log.level = telemetry::LogLevel::kError;
   telemetry::ConfigureLogging(log);
 
-  auto db = storage::OpenDatabase("sqlite::memory:");
+  auto db = storage::testing::OpenTestStore();
   ASSERT_TRUE(db.ok()) << db.status();
   db_ = std::move(*db);
   ASSERT_TRUE(db_->Migrate("membership", MembershipMigrations()).ok());

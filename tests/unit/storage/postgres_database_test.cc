@@ -1,5 +1,7 @@
 #include "libs/storage/postgres_database.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -90,7 +92,8 @@ class PostgresDatabaseTest : public ::testing::Test {
     ASSERT_TRUE(IsOk(server));
     server_ = *server;
     static std::atomic<int> databases{0};
-    name_ = absl::StrCat("pgtest_", ++databases);
+    // Tests of one ctest run share the server: the pid keeps their databases apart.
+    name_ = absl::StrCat("pgtest_", getpid(), "_", ++databases);
     absl::StatusOr<std::string> url = server_->CreateDatabase(name_);
     ASSERT_TRUE(IsOk(url));
     url_ = *url;

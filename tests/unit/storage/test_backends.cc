@@ -1,6 +1,9 @@
 #include "tests/unit/storage/test_backends.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -57,7 +60,8 @@ absl::StatusOr<std::unique_ptr<Database>> OpenPostgresStore(const DatabaseOption
   ASSIGN_OR_RETURN(coalition::testing::PostgresServer * server,
                    coalition::testing::PostgresServer::Shared());
   static std::atomic<int> stores{0};
-  const std::string name = absl::StrCat("store_", ++stores);
+  // Test processes of one ctest run share the server: the pid keeps their databases apart.
+  const std::string name = absl::StrCat("store_", getpid(), "_", ++stores);
   ASSIGN_OR_RETURN(const std::string url, server->CreateDatabase(name));
   absl::StatusOr<std::unique_ptr<Database>> db = OpenDatabase(url, options);
   if (!db.ok()) {
@@ -78,6 +82,16 @@ std::vector<ConformanceBackend> TestBackends() {
   return {ConformanceBackend{"File", OpenTempFileStore},
           ConformanceBackend{"Memory", OpenMemoryStore},
           ConformanceBackend{"Postgres", OpenPostgresStore}};
+}
+
+absl::StatusOr<std::unique_ptr<Database>> OpenTestStore(const DatabaseOptions& options) {
+  const char* store = std::getenv("COALITION_TEST_STORE");
+  if (store != nullptr && std::string(store) == "postgres") return OpenPostgresStore(options);
+  if (store != nullptr && *store != '\0' && std::string(store) != "memory") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("COALITION_TEST_STORE must be memory or postgres, not ", store));
+  }
+  return OpenMemoryStore(options);
 }
 
 }  // namespace coalition::storage::testing

@@ -33,6 +33,10 @@ std::string ConformanceBackendName(const ::testing::TestParamInfo<ConformanceBac
 // with the platform migrations applied.
 std::vector<ConformanceBackend> TestBackends();
 
+// The store of an in-process service suite: SQLite :memory:, or a fresh PostgreSQL database when
+// COALITION_TEST_STORE=postgres (how ctest runs those suites a second time, tests/CMakeLists.txt).
+absl::StatusOr<std::unique_ptr<Database>> OpenTestStore(const DatabaseOptions& options = {});
+
 }  // namespace coalition::storage::testing
 
 #endif  // COALITION_TESTS_UNIT_STORAGE_TEST_BACKENDS_H_
