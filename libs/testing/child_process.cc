@@ -1,4 +1,6 @@
 #include "libs/testing/child_process.h"
+#include <filesystem>
+#include "libs/core/status.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -50,6 +52,31 @@ absl::Status ChildProcess::Signal(int signal) {
   if (pid_ <= 0) return absl::FailedPreconditionError("the process has exited");
   if (kill(pid_, signal) != 0) return absl::InternalError(std::strerror(errno));
   return absl::OkStatus();
+}
+
+absl::Status ChildProcess::Freeze(absl::Duration timeout) {
+  RETURN_IF_ERROR(Signal(SIGSTOP));
+  const std::string tasks = absl::StrCat("/proc/", pid_, "/task");
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    bool all_stopped = true;
+    std::error_code error;
+    for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+      // The state follows the command name, which is in parentheses: "pid (comm) T ...".
+      std::ifstream stat(task.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      const size_t close = line.rfind(')');
+      if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'T') {
+        all_stopped = false;
+        break;
+      }
+    }
+    if (error) return absl::InternalError(absl::StrCat(tasks, ": ", error.message()));
+    if (all_stopped) return absl::OkStatus();
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return absl::DeadlineExceededError(absl::StrCat("process ", pid_, " did not stop"));
 }
 
 absl::StatusOr<int> ChildProcess::Wait(absl::Duration timeout) {

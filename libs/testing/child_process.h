@@ -25,6 +25,9 @@ class ChildProcess {
 
   pid_t pid() const { return pid_; }
   absl::Status Signal(int signal);
+  // SIGSTOP, then waits until every thread of the process has stopped: kill() returns before a
+  // thread busy on another core has, and such a thread could still answer a request.
+  absl::Status Freeze(absl::Duration timeout = absl::Seconds(5));
   // The exit code (128 + signal when killed by one), or DEADLINE_EXCEEDED if still running.
   absl::StatusOr<int> Wait(absl::Duration timeout);
   // The last lines of the log, for failure messages.

@@ -32,6 +32,7 @@
 #include "libs/testing/child_process.h"
 #include "libs/testing/temp_dir.h"
 #include "libs/testing/test_pki.h"
+#include "libs/testing/test_store.h"
 #include "nlohmann/json.hpp"
 #include "tests/integration/service_process.h"
 
@@ -85,7 +86,9 @@ class MeetingsProcessTest : public ::testing::Test {
     auto dir = TempDir::Create("meetings-process");
     ASSERT_TRUE(dir.ok()) << dir.status();
     dir_ = std::make_unique<TempDir>(std::move(*dir));
-    const std::string store = "sqlite:" + dir_->path() + "/membership.db";
+    auto membership_store = TestStoreUrl(dir_->path(), "membership");
+    ASSERT_TRUE(membership_store.ok()) << membership_store.status();
+    const std::string store = *membership_store;
     auto admin = CreateAdminKey(MEMBERSHIP_SERVER_PATH, store);
     ASSERT_TRUE(admin.ok()) << admin.status();
     admin_key_ = *admin;
@@ -443,7 +446,7 @@ TEST_F(MeetingsProcessTest, CallersDeadlineBoundsTheCallToAHungMembership) {
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   // Membership stops answering but keeps its connections open, as a hung process does.
-  ASSERT_TRUE(membership_.process->Signal(SIGSTOP).ok());
+  ASSERT_TRUE(membership_.process->Freeze().ok());
   const v1::CreateCommitmentRequest request =
       NewCommitment(coalition, person, "Bring the discharge checklist");
   auto context = Context();
@@ -501,7 +504,7 @@ TEST_F(MeetingsProcessTest, ClientCertificateWithoutItsKeyStopsStartupNamingTheF
   ASSERT_TRUE(pki.ok()) << pki.status();
   auto process = ChildProcess::Start(
       {MEETINGS_SERVER_PATH, "--listen=127.0.0.1:0", "--metrics_listen=off",
-       "--store=sqlite:" + dir_->path() + "/meetings.db", "--membership_key_file=" + key_file_,
+       "--store=" + *TestStoreUrl(dir_->path(), "meetings"), "--membership_key_file=" + key_file_,
        "--membership_tls_ca=" + pki->Path("ca.pem"),
        "--membership_tls_cert=" + pki->Path("client.pem")},
       dir_->path() + "/meetings-bad-tls.log");

@@ -18,6 +18,7 @@
 #include "libs/testing/child_process.h"
 #include "libs/testing/redis_server.h"
 #include "libs/testing/temp_dir.h"
+#include "libs/testing/test_store.h"
 #include "tests/integration/service_process.h"
 
 namespace coalition::testing {
@@ -46,7 +47,7 @@ class MembershipProcessTest : public ::testing::Test {
     stub_ = v1::MembershipService::NewStub(channel_);
   }
 
-  std::string Store() const { return "sqlite:" + dir_->path() + "/membership.db"; }
+  std::string Store() const { return *TestStoreUrl(dir_->path(), "membership"); }
 
   std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();

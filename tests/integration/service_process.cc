@@ -7,7 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "libs/core/status.h"
 #include "libs/testing/free_port.h"
+#include "libs/testing/test_store.h"
 
 namespace coalition::testing {
 
@@ -16,10 +18,11 @@ namespace {
 // Starts `binary` on `service`'s ports with its store in `dir` and waits for its gRPC port.
 absl::Status Launch(const std::string& binary, const std::string& dir, const std::string& name,
                     const std::vector<std::string>& extra_args, ServiceProcess& service) {
+  ASSIGN_OR_RETURN(const std::string store, TestStoreUrl(dir, name));
   std::vector<std::string> argv = {
       binary, absl::StrCat("--listen=127.0.0.1:", service.port),
       absl::StrCat("--metrics_listen=127.0.0.1:", service.metrics_port),
-      absl::StrCat("--store=sqlite:", dir, "/", name, ".db")};
+      absl::StrCat("--store=", store)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   auto process = ChildProcess::Start(argv, absl::StrCat(dir, "/", name, ".log"));
   if (!process.ok()) return process.status();

@@ -21,8 +21,9 @@ struct ServiceProcess {
   std::string address() const { return "127.0.0.1:" + std::to_string(port); }
 };
 
-// Starts `binary` with --listen, --metrics_listen and --store=sqlite:<dir>/<name>.db plus
-// `extra_args`, and waits until it accepts connections.
+// Starts `binary` with --listen, --metrics_listen and --store=TestStoreUrl(dir, name) (SQLite in
+// `dir`, or PostgreSQL on the suite's second run) plus `extra_args`, and waits until it accepts
+// connections.
 absl::StatusOr<ServiceProcess> StartService(const std::string& binary, const std::string& dir,
                                             const std::string& name,
                                             const std::vector<std::string>& extra_args = {});

@@ -94,4 +94,33 @@ absl::StatusOr<std::unique_ptr<Database>> OpenTestStore(const DatabaseOptions& o
   return OpenMemoryStore(options);
 }
 
+absl::StatusOr<std::map<std::string, std::string>> LeadingKeyColumns(Database& db) {
+  std::map<std::string, std::string> leading;
+  RETURN_IF_ERROR(db.Read([&](Session& s) -> absl::Status {
+    if (db.backend() == "postgres") {
+      ASSIGN_OR_RETURN(std::vector<Row> rows,
+                       s.Query("SELECT c.relname, a.attname FROM pg_index i "
+                               "JOIN pg_class c ON c.oid = i.indrelid "
+                               "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                               "JOIN pg_attribute a ON a.attrelid = c.oid "
+                               "AND a.attnum = i.indkey[0] "
+                               "WHERE i.indisprimary AND n.nspname = current_schema()"));
+      for (const Row& row : rows) leading[row.Text(0)] = row.Text(1);
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(std::vector<Row> tables,
+                     s.Query("SELECT name FROM sqlite_master WHERE type = 'table' "
+                             "AND name NOT LIKE 'sqlite_%'"));
+    for (const Row& table : tables) {
+      // pk is the column's position in the primary key (1 for the first), 0 outside it.
+      ASSIGN_OR_RETURN(
+          std::vector<Row> columns,
+          s.Query("SELECT name FROM pragma_table_info(?) WHERE pk = 1", {table.Text(0)}));
+      leading[table.Text(0)] = columns.empty() ? "" : columns[0].Text(0);
+    }
+    return absl::OkStatus();
+  }));
+  return leading;
+}
+
 }  // namespace coalition::storage::testing

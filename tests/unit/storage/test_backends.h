@@ -2,7 +2,9 @@
 #define COALITION_TESTS_UNIT_STORAGE_TEST_BACKENDS_H_
 
 #include <functional>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,6 +38,19 @@ std::vector<ConformanceBackend> TestBackends();
 // The store of an in-process service suite: SQLite :memory:, or a fresh PostgreSQL database when
 // COALITION_TEST_STORE=postgres (how ctest runs those suites a second time, tests/CMakeLists.txt).
 absl::StatusOr<std::unique_ptr<Database>> OpenTestStore(const DatabaseOptions& options = {});
+
+// Every table of `db` with the first column of its primary key (PRIMARY KEY or UNIQUE
+// constraints aside, the key rows are stored and distributed by), on either backend.
+absl::StatusOr<std::map<std::string, std::string>> LeadingKeyColumns(Database& db);
+
+// The tables that belong to the store itself, not to a network: the migration versions and the
+// store's own secrets. Every other table leads its primary key with network_id, so a network can
+// live in its own database or be distributed by network id (docs/scaling.md).
+inline const std::set<std::string>& StoreWideTables() {
+  static const auto* const kTables =
+      new std::set<std::string>{"schema_migrations", "store_secrets"};
+  return *kTables;
+}
 
 }  // namespace coalition::storage::testing
 
