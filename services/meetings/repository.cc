@@ -103,8 +103,24 @@ CREATE TABLE commitment_events (
 CREATE INDEX commitment_events_time ON commitment_events (time_micros)
 )sql";
 
-// TimeOrderedId starts with the zero-padded microseconds.
-constexpr size_t kEventKeyMicrosDigits = 19;
+// Version 2: commitment events are keyed by a per-coalition sequence taken under the counter
+// row's lock, so a key is handed out only once the event before it has committed, and a watcher
+// reading on from its last key never passes one that commits later. (Version 1 keyed them by
+// time after MAX(event_key), which concurrent PostgreSQL writers could commit out of key order.)
+// The feed only serves live watchers, which start from the newest key, so version 1's events
+// are dropped rather than renumbered.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE commitment_event_counters (
+  network_id TEXT NOT NULL,
+  coalition_id TEXT NOT NULL,
+  last_seq BIGINT NOT NULL,
+  PRIMARY KEY (network_id, coalition_id)
+);
+DELETE FROM commitment_events
+)sql";
+
+// Event keys are the sequence, zero-padded so that text order is number order.
+std::string EventKey(int64_t seq) { return absl::StrFormat("%020d", seq); }
 
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
@@ -179,6 +195,7 @@ const std::vector<storage::Migration>& MeetingsMigrations() {
        "meetings, one-to-ones, commitments, campaigns, accomplishments, outbox, commitment "
        "events",
        kSchemaV1},
+      {2, "commitment events keyed by a per-coalition sequence", kSchemaV2},
   };
   return *kMigrations;
 }
@@ -347,25 +364,22 @@ absl::StatusOr<OutboxBacklog> MeetingsRepository::Backlog(Session& s) {
 absl::Status MeetingsRepository::AppendCommitmentEvent(Session& s, const std::string& network,
                                                        const std::string& coalition,
                                                        const v1::CommitmentEvent& event) {
-  const absl::Time time = FromProtoTimestamp(event.time());
-  // Watchers read on from the last key they saw, so a new key must sort after every key of the
-  // coalition: an event of the same microsecond as the newest (or written after the clock
-  // stepped back) is keyed one microsecond after it. time_micros keeps the real time.
-  ASSIGN_OR_RETURN(std::string latest, LatestCommitmentEventKey(s, network, coalition));
-  absl::Time key_time = time;
-  int64_t latest_micros = 0;
-  if (latest.size() > kEventKeyMicrosDigits &&
-      absl::SimpleAtoi(absl::string_view(latest).substr(0, kEventKeyMicrosDigits),
-                       &latest_micros) &&
-      absl::ToUnixMicros(time) <= latest_micros) {
-    key_time = absl::FromUnixMicros(latest_micros + 1);
-  }
+  // The upsert takes the counter row's lock until commit: a concurrent writer waits for it
+  // (and, under PostgreSQL's serializable isolation, is retried after it), so keys commit in
+  // order.
+  ASSIGN_OR_RETURN(auto rows,
+                   s.Query("INSERT INTO commitment_event_counters (network_id, coalition_id, "
+                           "last_seq) VALUES (?, ?, 1) ON CONFLICT (network_id, coalition_id) "
+                           "DO UPDATE SET last_seq = commitment_event_counters.last_seq + 1 "
+                           "RETURNING last_seq",
+                           {network, coalition}));
+  if (rows.size() != 1) return absl::InternalError("the event counter returned no sequence");
   return s
       .Execute(
           "INSERT INTO commitment_events (network_id, coalition_id, event_key, time_micros, "
           "body) VALUES (?, ?, ?, ?, ?)",
-          {network, coalition, TimeOrderedId(key_time), absl::ToUnixMicros(time),
-           EncodeBody(event)})
+          {network, coalition, EventKey(rows[0].Int(0)),
+           absl::ToUnixMicros(FromProtoTimestamp(event.time())), EncodeBody(event)})
       .status();
 }
 

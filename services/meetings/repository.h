@@ -143,8 +143,9 @@ class MeetingsRepository {
   absl::StatusOr<OutboxBacklog> Backlog(Session& s);
 
   // Commitment events written with the change that caused them (created, done), read by the
-  // watchers of a coalition. Keys are time-ordered and strictly increasing per coalition, so a
-  // watcher that reads on from its last key misses none.
+  // watchers of a coalition. Keys are a per-coalition sequence handed out in commit order (the
+  // counter row stays locked until the event's transaction ends), so a watcher that reads on
+  // from its last key misses none, however many replicas write.
   absl::Status AppendCommitmentEvent(Session& s, const std::string& network,
                                      const std::string& coalition,
                                      const v1::CommitmentEvent& event);

@@ -2,10 +2,14 @@
 // coalition tables, the date-keyed queries, the outbox and the commitment events.
 #include "services/meetings/repository.h"
 
+#include <atomic>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "libs/core/ids.h"
 #include "libs/core/proto_body.h"
@@ -280,6 +284,51 @@ TEST_P(MeetingsRepositoryTest, CommitmentEventsAreReadInOrderAfterAKeyAndPruned)
     EXPECT_EQ(kept.events.size(), 1u);
     return absl::OkStatus();
   })));
+}
+
+TEST_P(MeetingsRepositoryTest, AWatcherReadingAlongConcurrentWritersMissesNoEvent) {
+  // Two writers append to one coalition at once while a reader reads on from its last key, as
+  // a watch does; every event must reach the reader, in key order, exactly once.
+  constexpr int kWriters = 2;
+  constexpr int kEach = 25;
+  std::atomic<int> writing{kWriters};
+  std::vector<std::thread> writers;
+  std::vector<absl::Status> results(kWriters);
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      for (int i = 0; i < kEach && results[w].ok(); ++i) {
+        results[w] = db_->Transact([&](storage::Session& s) {
+          v1::CommitmentEvent event;
+          event.set_kind(v1::CommitmentEvent::CREATED);
+          event.mutable_commitment()->set_what(absl::StrCat(w, "/", i));
+          *event.mutable_time() = ToProtoTimestamp(absl::Now());
+          return repo_.AppendCommitmentEvent(s, kNetwork, kCoalition, event);
+        });
+      }
+      --writing;
+    });
+  }
+  std::string last_key;
+  std::vector<std::string> seen;
+  auto read_on = [&]() -> absl::Status {
+    return db_->Read([&](storage::Session& s) -> absl::Status {
+      ASSIGN_OR_RETURN(auto batch,
+                       repo_.CommitmentEventsAfter(s, kNetwork, kCoalition, last_key, 100));
+      EXPECT_TRUE(batch.events.empty() || batch.last_key > last_key);
+      for (const auto& event : batch.events) seen.push_back(event.commitment().what());
+      last_key = batch.last_key;
+      return absl::OkStatus();
+    });
+  };
+  while (writing.load() > 0) {
+    ASSERT_TRUE(IsOk(read_on()));
+  }
+  for (std::thread& writer : writers) writer.join();
+  for (const absl::Status& result : results) ASSERT_TRUE(IsOk(result));
+  ASSERT_TRUE(IsOk(read_on()));
+  std::set<std::string> distinct(seen.begin(), seen.end());
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kWriters * kEach));
+  EXPECT_EQ(distinct.size(), static_cast<size_t>(kWriters * kEach));
 }
 
 TEST_P(MeetingsRepositoryTest, EveryTableLeadsItsPrimaryKeyWithTheNetwork) {
