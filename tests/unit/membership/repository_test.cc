@@ -208,13 +208,7 @@ TEST_P(MembershipRepositoryTest, CoalitionChildrenAreFoundByTheirDerivedColumns)
 }
 
 TEST_P(MembershipRepositoryTest, EveryTableLeadsItsPrimaryKeyWithTheNetwork) {
-  auto leading = storage::testing::LeadingKeyColumns(*db_);
-  ASSERT_TRUE(leading.ok()) << leading.status();
-  EXPECT_GE(leading->size(), 12) << "the service's tables and the platform's";
-  for (const auto& [table, column] : *leading) {
-    if (storage::testing::StoreWideTables().count(table) > 0) continue;
-    EXPECT_EQ(column, "network_id") << table;
-  }
+  EXPECT_TRUE(storage::testing::EveryTableLeadsWithTheNetwork(*db_));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MembershipRepositoryTest,

@@ -123,4 +123,17 @@ absl::StatusOr<std::map<std::string, std::string>> LeadingKeyColumns(Database& d
   return leading;
 }
 
+::testing::AssertionResult EveryTableLeadsWithTheNetwork(Database& db) {
+  absl::StatusOr<std::map<std::string, std::string>> leading = LeadingKeyColumns(db);
+  if (!leading.ok()) return ::testing::AssertionFailure() << leading.status();
+  if (leading->empty()) return ::testing::AssertionFailure() << "the store has no tables";
+  std::string wrong;
+  for (const auto& [table, column] : *leading) {
+    if (StoreWideTables().count(table) > 0 || column == "network_id") continue;
+    absl::StrAppend(&wrong, wrong.empty() ? "" : ", ", table, " (leads with \"", column, "\")");
+  }
+  if (!wrong.empty()) return ::testing::AssertionFailure() << wrong;
+  return ::testing::AssertionSuccess();
+}
+
 }  // namespace coalition::storage::testing

@@ -52,6 +52,10 @@ inline const std::set<std::string>& StoreWideTables() {
   return *kTables;
 }
 
+// Success when every table of `db` but the StoreWideTables leads its primary key with
+// network_id; otherwise names each table that does not.
+::testing::AssertionResult EveryTableLeadsWithTheNetwork(Database& db);
+
 }  // namespace coalition::storage::testing
 
 #endif  // COALITION_TESTS_UNIT_STORAGE_TEST_BACKENDS_H_
