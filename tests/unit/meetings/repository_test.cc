@@ -28,10 +28,7 @@ using storage::testing::ConformanceBackendName;
 constexpr char kNetwork[] = "n1";
 constexpr char kCoalition[] = "c1";
 
-::testing::AssertionResult IsOk(const absl::Status& status) {
-  if (status.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << status;
-}
+using storage::testing::IsOk;
 
 class MeetingsRepositoryTest : public ::testing::TestWithParam<ConformanceBackend> {
  protected:

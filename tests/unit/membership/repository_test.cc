@@ -20,10 +20,7 @@ using storage::testing::ConformanceBackendName;
 
 constexpr char kNetwork[] = "n1";
 
-::testing::AssertionResult IsOk(const absl::Status& status) {
-  if (status.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << status;
-}
+using storage::testing::IsOk;
 
 v1::Person Person(const std::string& id, const std::string& display_name,
                   const std::string& email) {

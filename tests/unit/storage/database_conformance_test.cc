@@ -30,30 +30,9 @@ namespace {
 
 using coalition::common::v1::AuditEvent;
 
-::testing::AssertionResult IsOk(const absl::Status& status) {
-  if (status.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << status;
-}
-
-template <typename T>
-::testing::AssertionResult IsOk(const absl::StatusOr<T>& status_or) {
-  return IsOk(status_or.status());
-}
-
-absl::Status Execute(Database& db, const std::string& sql, const std::vector<Value>& params = {}) {
-  return db.Transact([&](Session& session) { return session.Execute(sql, params).status(); });
-}
-
-absl::StatusOr<std::vector<Row>> Query(Database& db, const std::string& sql,
-                                       const std::vector<Value>& params = {}) {
-  std::vector<Row> rows;
-  absl::Status status = db.Read([&](Session& session) -> absl::Status {
-    ASSIGN_OR_RETURN(rows, session.Query(sql, params));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return rows;
-}
+using storage::testing::Execute;
+using storage::testing::IsOk;
+using storage::testing::Query;
 
 int64_t Count(Database& db, const std::string& table) {
   absl::StatusOr<std::vector<Row>> rows = Query(db, "SELECT COUNT(*) FROM " + table);

@@ -20,6 +20,7 @@
 #include "libs/testing/metrics.h"
 #include "libs/testing/postgres_server.h"
 #include "prometheus/registry.h"
+#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::storage {
 namespace {
@@ -27,29 +28,9 @@ namespace {
 using coalition::testing::CounterValue;
 using coalition::testing::PostgresServer;
 
-::testing::AssertionResult IsOk(const absl::Status& status) {
-  if (status.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << status;
-}
-
-template <typename T>
-::testing::AssertionResult IsOk(const absl::StatusOr<T>& status_or) {
-  return IsOk(status_or.status());
-}
-
-absl::Status Execute(Database& db, const std::string& sql, const std::vector<Value>& params = {}) {
-  return db.Transact([&](Session& session) { return session.Execute(sql, params).status(); });
-}
-
-absl::StatusOr<std::vector<Row>> Query(Database& db, const std::string& sql,
-                                       const std::vector<Value>& params = {}) {
-  std::vector<Row> rows;
-  RETURN_IF_ERROR(db.Read([&](Session& session) -> absl::Status {
-    ASSIGN_OR_RETURN(rows, session.Query(sql, params));
-    return absl::OkStatus();
-  }));
-  return rows;
-}
+using storage::testing::Execute;
+using storage::testing::IsOk;
+using storage::testing::Query;
 
 absl::StatusOr<std::string> QueryText(Database& db, const std::string& sql) {
   ASSIGN_OR_RETURN(std::vector<Row> rows, Query(db, sql));

@@ -14,19 +14,12 @@
 #include "gtest/gtest.h"
 #include "libs/core/status.h"
 #include "libs/storage/platform_tables.h"
+#include "tests/unit/storage/test_backends.h"
 
 namespace coalition::storage {
 namespace {
 
-::testing::AssertionResult IsOk(const absl::Status& status) {
-  if (status.ok()) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << status;
-}
-
-template <typename T>
-::testing::AssertionResult IsOk(const absl::StatusOr<T>& status_or) {
-  return IsOk(status_or.status());
-}
+using storage::testing::IsOk;
 
 // A fresh directory under the system temp directory, removed with everything in it.
 class TempDir {

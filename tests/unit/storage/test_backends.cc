@@ -94,6 +94,25 @@ absl::StatusOr<std::unique_ptr<Database>> OpenTestStore(const DatabaseOptions& o
   return OpenMemoryStore(options);
 }
 
+::testing::AssertionResult IsOk(const absl::Status& status) {
+  if (status.ok()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << status;
+}
+
+absl::Status Execute(Database& db, const std::string& sql, const std::vector<Value>& params) {
+  return db.Transact([&](Session& session) { return session.Execute(sql, params).status(); });
+}
+
+absl::StatusOr<std::vector<Row>> Query(Database& db, const std::string& sql,
+                                       const std::vector<Value>& params) {
+  std::vector<Row> rows;
+  RETURN_IF_ERROR(db.Read([&](Session& session) -> absl::Status {
+    ASSIGN_OR_RETURN(rows, session.Query(sql, params));
+    return absl::OkStatus();
+  }));
+  return rows;
+}
+
 absl::StatusOr<std::map<std::string, std::string>> LeadingKeyColumns(Database& db) {
   std::map<std::string, std::string> leading;
   RETURN_IF_ERROR(db.Read([&](Session& s) -> absl::Status {

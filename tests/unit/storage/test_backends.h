@@ -39,6 +39,18 @@ std::vector<ConformanceBackend> TestBackends();
 // COALITION_TEST_STORE=postgres (how ctest runs those suites a second time, tests/CMakeLists.txt).
 absl::StatusOr<std::unique_ptr<Database>> OpenTestStore(const DatabaseOptions& options = {});
 
+// Success for OK, otherwise a failure that prints the status.
+::testing::AssertionResult IsOk(const absl::Status& status);
+template <typename T>
+::testing::AssertionResult IsOk(const absl::StatusOr<T>& status_or) {
+  return IsOk(status_or.status());
+}
+
+// One statement in a transaction of its own, and one query in a read of its own.
+absl::Status Execute(Database& db, const std::string& sql, const std::vector<Value>& params = {});
+absl::StatusOr<std::vector<Row>> Query(Database& db, const std::string& sql,
+                                       const std::vector<Value>& params = {});
+
 // Every table of `db` with the first column of its primary key (PRIMARY KEY or UNIQUE
 // constraints aside, the key rows are stored and distributed by), on either backend.
 absl::StatusOr<std::map<std::string, std::string>> LeadingKeyColumns(Database& db);
