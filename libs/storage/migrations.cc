@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "libs/core/status.h"
 
 namespace coalition::storage {
@@ -46,6 +47,21 @@ absl::Status RecordMigration(Session& session, absl::string_view component,
           {std::string(component), static_cast<int64_t>(migration.version), migration.name,
            absl::ToUnixMicros(applied_at)})
       .status();
+}
+
+absl::Status ApplyMigration(Session& session, absl::string_view component,
+                            const Migration& migration, int64_t known,
+                            absl::FunctionRef<absl::Status(const std::string& sql)> exec) {
+  ASSIGN_OR_RETURN(const int64_t stored, StoredMigrationVersion(session, component));
+  RETURN_IF_ERROR(CheckStoreNotAhead(component, stored, known));
+  if (stored >= migration.version) return absl::OkStatus();
+  absl::Status applied = exec(migration.sql);
+  if (!applied.ok()) {
+    return absl::Status(applied.code(),
+                        absl::StrCat("migration ", component, " ", migration.version, " (",
+                                     migration.name, "): ", applied.message()));
+  }
+  return RecordMigration(session, component, migration, absl::Now());
 }
 
 }  // namespace coalition::storage

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -36,6 +37,14 @@ absl::Status CheckStoreNotAhead(absl::string_view component, int64_t stored, int
 
 absl::Status RecordMigration(Session& session, absl::string_view component,
                              const Migration& migration, absl::Time applied_at);
+
+// One step of Migrate, in the backend's migration transaction: reads the stored version again
+// (another process may have migrated since), refuses a store ahead of `known`, and unless the
+// store has `migration` already, runs its SQL through `exec` and records it. A failed script's
+// error names the migration.
+absl::Status ApplyMigration(Session& session, absl::string_view component,
+                            const Migration& migration, int64_t known,
+                            absl::FunctionRef<absl::Status(const std::string& sql)> exec);
 
 }  // namespace coalition::storage
 

@@ -565,16 +565,8 @@ class PostgresDatabase final : public Database {
     for (const Migration& migration : migrations) {
       RETURN_IF_ERROR(Write(kBeginMigration, [&](PostgresSession& session) -> absl::Status {
         RETURN_IF_ERROR(LockMigrations(session));
-        ASSIGN_OR_RETURN(const int64_t stored, StoredMigrationVersion(session, component));
-        RETURN_IF_ERROR(CheckStoreNotAhead(component, stored, known));
-        if (stored >= migration.version) return absl::OkStatus();
-        absl::Status applied = session.ExecScript(migration.sql);
-        if (!applied.ok()) {
-          return absl::Status(applied.code(),
-                              absl::StrCat("migration ", component, " ", migration.version, " (",
-                                           migration.name, "): ", applied.message()));
-        }
-        return RecordMigration(session, component, migration, absl::Now());
+        return ApplyMigration(session, component, migration, known,
+                              [&](const std::string& sql) { return session.ExecScript(sql); });
       }));
     }
     return absl::OkStatus();

@@ -342,18 +342,9 @@ class SqliteDatabase final : public Database {
     }));
     for (const Migration& migration : migrations) {
       RETURN_IF_ERROR(Write([&](Connection& connection, Session& session) -> absl::Status {
-        // Read again inside the write lock: another process sharing the file may have applied
-        // it since.
-        ASSIGN_OR_RETURN(const int64_t stored, StoredMigrationVersion(session, component));
-        RETURN_IF_ERROR(CheckStoreNotAhead(component, stored, known));
-        if (stored >= migration.version) return absl::OkStatus();
-        absl::Status applied = connection.Exec(migration.sql);
-        if (!applied.ok()) {
-          return absl::Status(applied.code(),
-                              absl::StrCat("migration ", component, " ", migration.version, " (",
-                                           migration.name, "): ", applied.message()));
-        }
-        return RecordMigration(session, component, migration, absl::Now());
+        // Inside the write lock: another process sharing the file may have applied it since.
+        return ApplyMigration(session, component, migration, known,
+                              [&](const std::string& sql) { return connection.Exec(sql); });
       }));
     }
     return absl::OkStatus();
