@@ -20,6 +20,7 @@
 #include "libs/core/proto_time.h"
 #include "libs/core/resource_names.h"
 #include "libs/core/status.h"
+#include "libs/server/access_rules.h"
 #include "libs/storage/coalition_table.h"
 #include "libs/storage/database.h"
 #include "libs/storage/platform_tables.h"
@@ -43,14 +44,14 @@ absl::StatusOr<storage::Stored<T>> ExistingOrNotFound(
 }
 
 // A Get of a resource under a coalition: the row of `Table` (a storage::CoalitionTable) that
-// `name` names, into `resp`, or NOT_FOUND naming it.
+// the call's scope names, into `resp`, or NOT_FOUND naming it as the request did.
 template <typename Table>
-absl::Status GetInCoalition(storage::Database& db, const CoalitionChildName& name,
-                            absl::string_view as_named, typename Table::T* resp) {
+absl::Status GetInCoalition(storage::Database& db, const Scope& scope, typename Table::T* resp) {
+  const CoalitionChildName name = scope.InCoalition();
   return db.Read([&](storage::Session& s) -> absl::Status {
     ASSIGN_OR_RETURN(
         auto stored,
-        ExistingOrNotFound(Table::Get(s, name.network, name.coalition, name.id), as_named));
+        ExistingOrNotFound(Table::Get(s, name.network, name.coalition, name.id), scope.name));
     *resp = std::move(stored.resource);
     return absl::OkStatus();
   });

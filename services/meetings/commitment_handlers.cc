@@ -132,7 +132,7 @@ MeetingsService::Reactor* MeetingsService::GetCommitment(Ctx* ctx,
                                                          const v1::GetCommitmentRequest* req,
                                                          v1::Commitment* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    return server::GetInCoalition<Commitments>(db_, call.scope().InCoalition(), req->name(), resp);
+    return server::GetInCoalition<Commitments>(db_, call.scope(), resp);
   });
 }
 

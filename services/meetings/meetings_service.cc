@@ -458,7 +458,7 @@ MeetingsService::Reactor* MeetingsService::CreateOneToOne(Ctx* ctx,
 MeetingsService::Reactor* MeetingsService::GetOneToOne(Ctx* ctx, const v1::GetOneToOneRequest* req,
                                                        v1::OneToOne* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) -> absl::Status {
-    return server::GetInCoalition<OneToOnes>(db_, call.scope().InCoalition(), req->name(), resp);
+    return server::GetInCoalition<OneToOnes>(db_, call.scope(), resp);
   });
 }
 

@@ -114,7 +114,7 @@ MembershipService::Reactor* MembershipService::CreateActor(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetActor(Ctx* ctx, const v1::GetActorRequest* req,
                                                         v1::Actor* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) {
-    return server::GetInCoalition<Actors>(db_, call.scope().InCoalition(), req->name(), resp);
+    return server::GetInCoalition<Actors>(db_, call.scope(), resp);
   });
 }
 

@@ -177,7 +177,7 @@ MembershipService::Reactor* MembershipService::CreateMeasurableAim(
 MembershipService::Reactor* MembershipService::GetMeasurableAim(
     Ctx* ctx, const v1::GetMeasurableAimRequest* req, v1::MeasurableAim* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) {
-    return server::GetInCoalition<Aims>(db_, call.scope().InCoalition(), req->name(), resp);
+    return server::GetInCoalition<Aims>(db_, call.scope(), resp);
   });
 }
 

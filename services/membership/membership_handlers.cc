@@ -96,7 +96,7 @@ MembershipService::Reactor* MembershipService::GetMembership(Ctx* ctx,
                                                              const v1::GetMembershipRequest* req,
                                                              v1::Membership* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) {
-    return server::GetInCoalition<Memberships>(db_, call.scope().InCoalition(), req->name(), resp);
+    return server::GetInCoalition<Memberships>(db_, call.scope(), resp);
   });
 }
 

@@ -89,7 +89,7 @@ MembershipService::Reactor* MembershipService::CreateTeam(Ctx* ctx,
 MembershipService::Reactor* MembershipService::GetTeam(Ctx* ctx, const v1::GetTeamRequest* req,
                                                        v1::Team* resp) {
   return rpc_.Unary(ctx, req, [=](const server::Call& call) {
-    return server::GetInCoalition<Teams>(db_, call.scope().InCoalition(), req->name(), resp);
+    return server::GetInCoalition<Teams>(db_, call.scope(), resp);
   });
 }
 
